@@ -1,0 +1,145 @@
+"""Checks that read a model tree: units of every connection, scale separation.
+
+A check returns :class:`CheckResult` records (name, passed, message, data) so the
+CLI can print them and a run record can archive them. Checks never solve a model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterator
+
+from .errors import InputError
+from .model import Model, Scale
+
+__all__ = ["CheckResult", "ScaleSeparation", "walk", "check_units", "scale_separation",
+           "check_scale_separation", "run_checks", "HIERARCHICAL_BELOW", "CONCURRENT_BELOW"]
+
+#: Scale ratio eps = max(l_fine/l_coarse, t_fine/t_coarse) below which a fine model
+#: may be replaced by an offline bridging law (hierarchical coupling).
+HIERARCHICAL_BELOW = 1e-2
+#: Ratio below which a local fine model still closes the coarse one, but should be
+#: evaluated for the actual coarse state (concurrent coupling). At or above it
+#: the scales collide: no local closure, resolve the fine scale (domain coupling).
+CONCURRENT_BELOW = 0.2
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Outcome of one check."""
+
+    name: str
+    passed: bool
+    message: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ScaleSeparation:
+    """Length and time ratios between a fine and a coarse scale, and the verdict.
+
+    Attributes
+    ----------
+    length_ratio, time_ratio : float
+        l_fine / l_coarse and t_fine / t_coarse.
+    epsilon : float
+        The larger of the two: the scale-separation parameter.
+    recommendation : str
+        ``"hierarchical"`` (eps < HIERARCHICAL_BELOW), ``"concurrent"``
+        (eps < CONCURRENT_BELOW) or ``"scales collide"``.
+    """
+
+    coarse: str
+    fine: str
+    length_ratio: float
+    time_ratio: float
+    epsilon: float
+    recommendation: str
+
+
+def scale_separation(coarse: Scale, fine: Scale, hierarchical_below: float = HIERARCHICAL_BELOW,
+                     concurrent_below: float = CONCURRENT_BELOW) -> ScaleSeparation:
+    r"""Scale-separation parameter and coupling recommendation.
+
+    .. math:: \varepsilon = \max\left(\frac{\ell_f}{\ell_c}, \frac{t_f}{t_c}\right)
+
+    Homogenization and bridging laws are asymptotic in :math:`\varepsilon \to 0`
+    (Bensoussan, Lions & Papanicolaou 1978; E & Engquist 2003, Comm. Math. Sci. 1,
+    87). With the default thresholds:
+
+    * :math:`\varepsilon < 10^{-2}`: *hierarchical*: the fine answer depends only on
+      the local coarse state and relaxes much faster, so it can be computed once
+      and passed up as a law, table or surrogate;
+    * :math:`10^{-2} \le \varepsilon < 0.2`: *concurrent*: a local fine model still
+      closes the coarse one (first-order homogenization error is O(eps)) but is
+      not negligible, so evaluate it for the actual coarse states (HMM, FE²)
+      and check RVE size;
+    * :math:`\varepsilon \ge 0.2`: *scales collide*: no local closure; resolve the
+      fine scale where it matters (domain coupling, handshake, full resolution).
+
+    A fine scale *larger* than the coarse one (eps > 1) also collides.
+    """
+    if not 0 < hierarchical_below < concurrent_below:
+        raise InputError(f"scale_separation: need 0 < hierarchical_below < concurrent_below, got "
+                         f"{hierarchical_below}, {concurrent_below}")
+    lr = fine.length_si / coarse.length_si
+    tr = fine.time_si / coarse.time_si
+    eps = max(lr, tr)
+    if eps < hierarchical_below:
+        verdict = "hierarchical"
+    elif eps < concurrent_below:
+        verdict = "concurrent"
+    else:
+        verdict = "scales collide"
+    return ScaleSeparation(coarse.name, fine.name, lr, tr, eps, verdict)
+
+
+def walk(model: Model, parent: Model | None = None) -> Iterator[tuple[Model, Model | None]]:
+    """Yield ``(model, parent)`` for every node of a model tree, depth first."""
+    yield model, parent
+    for child in getattr(model, "children", ()):
+        yield from walk(child, model)
+
+
+def check_units(model: Model) -> list[CheckResult]:
+    """One result per connection in the tree: do the two ports agree in dimension and shape?"""
+    results = []
+    for node, _ in walk(model):
+        for c in getattr(node, "couplings", ()):
+            problem = c.mismatch()
+            results.append(CheckResult(
+                f"units {c.source}.{c.output} -> {c.target}.{c.input}", problem is None,
+                problem or f"{c.output_port.unit or 'dimensionless'} -> {c.input_port.unit or 'dimensionless'}",
+                {"source": c.source, "target": c.target, "port": c.input}))
+    return results
+
+
+def check_scale_separation(model: Model, **thresholds) -> list[CheckResult]:
+    """A scale-separation result for every model with a fine model under it.
+
+    A bridge that is hierarchical (the default reading of ``upscale``) passes when
+    the verdict is ``"hierarchical"``; a node can declare ``coupling =
+    "concurrent"`` to accept the concurrent regime. "scales collide" never passes.
+    """
+    results = []
+    for node, _ in walk(model):
+        fine = getattr(node, "fine", None)
+        if fine is None:
+            continue
+        s = scale_separation(node.scale, fine.scale, **thresholds)
+        kind = getattr(node, "coupling", "hierarchical")
+        ok = s.recommendation == kind or (kind == "concurrent" and s.recommendation == "hierarchical")
+        results.append(CheckResult(
+            f"scale separation {node.name} / {fine.name}", ok,
+            f"length ratio {s.length_ratio:.2e}, time ratio {s.time_ratio:.2e}: {s.recommendation}"
+            + ("" if ok else f" (coupled as {kind})"),
+            asdict(s)))
+    return results
+
+
+def run_checks(model: Model) -> list[CheckResult]:
+    """All static checks of a model tree (no solve): units and scale separation."""
+    return check_units(model) + check_scale_separation(model)
