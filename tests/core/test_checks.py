@@ -33,7 +33,7 @@ def _tree(fine_scale):
     up = upscale(fine, lambda c: {"x": c["x"]}, lambda ev, c: {"y": ev["y"]}, inputs={"x": Port("K")},
                  outputs={"y": Port("1/s")}, scale=Scale("1 mm", "1 s", "coarse"), name="bridge")
     consumer = FunctionModel(lambda y: {"z": y}, {"y": Port("1/s")}, {"z": Port("1/s")},
-                             Scale("1 m", "10 s"), "consumer")
+                             Scale("1 m", "1000 s"), "consumer")
     return chain(up, consumer, name="tree")
 
 
@@ -42,12 +42,14 @@ def test_run_checks_reports_units_and_separation_of_the_tree():
     names = [r.name for r in results]
     assert "units bridge.y -> consumer.y" in names
     assert all(r.passed for r in results)
-    sep = [r for r in check_scale_separation(_tree(Scale("1 nm", "1 ps"))) if "separation" in r.name]
-    assert sep[0].data["recommendation"] == "hierarchical"
+    seps = check_scale_separation(_tree(Scale("1 nm", "1 ps")))
+    # the upscale bridge, and the chain connection from the finer 'bridge' to 'consumer'
+    assert [r.name for r in seps] == ["scale separation consumer / bridge", "scale separation bridge / fine"]
+    assert all(r.data["recommendation"] == "hierarchical" for r in seps)
 
 
 def test_colliding_scales_fail_the_check():
-    (sep,) = check_scale_separation(_tree(Scale("0.5 mm", "1 ps", "grains")))
+    _, sep = check_scale_separation(_tree(Scale("0.5 mm", "1 ps", "grains")))
     assert not sep.passed and "scales collide" in sep.message
 
 
@@ -71,3 +73,11 @@ def test_dimensionless_numbers_closed_form_and_unit_checks():
         thiele("1 mm", "1 1/s", "1 m/s")
     with pytest.raises(InputError, match="length"):
         knudsen(1e-9, -1.0)
+
+
+def test_steady_coarse_model_constrains_only_lengths():
+    import math
+    s = scale_separation(Scale("1 m", math.inf, "steady reactor"), Scale("1 mm", "10 s", "pellet"))
+    assert s.time_ratio == 0.0 and s.recommendation == "hierarchical"
+    s = scale_separation(Scale("1 m", "1 s", "transient reactor"), Scale("1 mm", "10 s", "pellet"))
+    assert s.recommendation == "scales collide"

@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterator
 
+import numpy as np
+
 from .errors import InputError
 from .model import Model, Scale
 
-__all__ = ["CheckResult", "ScaleSeparation", "walk", "check_units", "scale_separation",
+__all__ = ["CheckResult", "ScaleSeparation", "walk", "bridges", "check_units", "scale_separation",
            "check_scale_separation", "run_checks", "HIERARCHICAL_BELOW", "CONCURRENT_BELOW"]
 
 #: Scale ratio eps = max(l_fine/l_coarse, t_fine/t_coarse) below which a fine model
@@ -80,13 +82,16 @@ def scale_separation(coarse: Scale, fine: Scale, hierarchical_below: float = HIE
     * :math:`\varepsilon \ge 0.2`: *scales collide*: no local closure; resolve the
       fine scale where it matters (domain coupling, handshake, full resolution).
 
-    A fine scale *larger* than the coarse one (eps > 1) also collides.
+    A fine scale *larger* than the coarse one (eps > 1) also collides. A coarse
+    model solved at steady state (``time = inf``) puts no bound on the fine
+    relaxation time, so only the length ratio counts.
     """
     if not 0 < hierarchical_below < concurrent_below:
         raise InputError(f"scale_separation: need 0 < hierarchical_below < concurrent_below, got "
                          f"{hierarchical_below}, {concurrent_below}")
     lr = fine.length_si / coarse.length_si
-    tr = fine.time_si / coarse.time_si
+    # A steady coarse model (infinite time) constrains no fine relaxation time.
+    tr = 0.0 if np.isinf(coarse.time_si) else fine.time_si / coarse.time_si
     eps = max(lr, tr)
     if eps < hierarchical_below:
         verdict = "hierarchical"
@@ -117,23 +122,40 @@ def check_units(model: Model) -> list[CheckResult]:
     return results
 
 
-def check_scale_separation(model: Model, **thresholds) -> list[CheckResult]:
-    """A scale-separation result for every model with a fine model under it.
+def bridges(model: Model) -> list[tuple[Model, Model]]:
+    """Every (coarse, fine) pair of the tree where a finer model informs a coarser one.
 
-    A bridge that is hierarchical (the default reading of ``upscale``) passes when
-    the verdict is ``"hierarchical"``; a node can declare ``coupling =
-    "concurrent"`` to accept the concurrent regime. "scales collide" never passes.
+    A bridge is a node with a ``fine`` model under it (``upscale`` and the
+    coupling strategies), or a chain connection whose source model has a smaller
+    characteristic length than its target (a fine result passed up).
     """
-    results = []
+    pairs: dict[tuple[int, int], tuple[Model, Model]] = {}
     for node, _ in walk(model):
         fine = getattr(node, "fine", None)
-        if fine is None:
-            continue
-        s = scale_separation(node.scale, fine.scale, **thresholds)
-        kind = getattr(node, "coupling", "hierarchical")
-        ok = s.recommendation == kind or (kind == "concurrent" and s.recommendation == "hierarchical")
+        if fine is not None:
+            pairs.setdefault((id(node), id(fine)), (node, fine))
+        members = {m.name: m for m in getattr(node, "children", ())}
+        for c in getattr(node, "couplings", ()):
+            src, dst = members.get(c.source), members.get(c.target)
+            if src is not None and dst is not None and src.scale.length_si < dst.scale.length_si:
+                pairs.setdefault((id(dst), id(src)), (dst, src))
+    return list(pairs.values())
+
+
+def check_scale_separation(model: Model, **thresholds) -> list[CheckResult]:
+    """A scale-separation result for every bridge of the tree (see :func:`bridges`).
+
+    A bridge coupled hierarchically (the default reading) passes when the verdict
+    is ``"hierarchical"``; a coarse node can declare ``coupling = "concurrent"``
+    to accept the concurrent regime. "scales collide" never passes.
+    """
+    results = []
+    for coarse, fine in bridges(model):
+        s = scale_separation(coarse.scale, fine.scale, **thresholds)
+        kind = getattr(coarse, "coupling", None) or "hierarchical"
+        ok = s.recommendation == "hierarchical" or (kind == "concurrent" and s.recommendation == "concurrent")
         results.append(CheckResult(
-            f"scale separation {node.name} / {fine.name}", ok,
+            f"scale separation {coarse.name} / {fine.name}", ok,
             f"length ratio {s.length_ratio:.2e}, time ratio {s.time_ratio:.2e}: {s.recommendation}"
             + ("" if ok else f" (coupled as {kind})"),
             asdict(s)))

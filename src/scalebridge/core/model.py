@@ -61,7 +61,9 @@ class Scale:
     length : str or pint.Quantity or float
         Characteristic length (m if a plain number), e.g. ``"1 nm"``.
     time : str or pint.Quantity or float
-        Characteristic time (s if a plain number), e.g. ``"1 ps"``.
+        Characteristic time (s if a plain number), e.g. ``"1 ps"``: the time the
+        model's state takes to relax or respond. ``math.inf`` marks a model solved
+        at steady state whose inputs do not change in time.
     name : str
         Name of the scale (``"atomistic"``, ``"pellet"``).
     """
@@ -73,9 +75,10 @@ class Scale:
     def __post_init__(self):
         length = to_si(self.length, "m", f"Scale {self.name!r} length")
         time = to_si(self.time, "s", f"Scale {self.name!r} time")
-        for what, v in (("length", length), ("time", time)):
-            if not np.isfinite(v) or v <= 0:
-                raise InputError(f"Scale {self.name!r}: {what} must be positive and finite, got {v}")
+        if not np.isfinite(length) or length <= 0:
+            raise InputError(f"Scale {self.name!r}: length must be positive and finite, got {length} m")
+        if np.isnan(time) or time <= 0:
+            raise InputError(f"Scale {self.name!r}: time must be positive (inf for a steady model), got {time} s")
         object.__setattr__(self, "length", Quantity(length, "m"))
         object.__setattr__(self, "time", Quantity(time, "s"))
 

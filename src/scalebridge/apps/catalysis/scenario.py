@@ -1,0 +1,120 @@
+"""Scenario schema of the catalysis chain (strict: unknown keys are errors)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from ...core.fields import STRICT, quantity
+from ...laws.microkinetics import Mechanism
+
+__all__ = ["Scenario"]
+
+
+
+class Conditions(BaseModel):
+    """Operating point: temperature and feed partial pressures (every gas of the mechanism)."""
+
+    model_config = STRICT
+    temperature: quantity("K", positive=True)
+    pressures: dict[str, quantity("Pa", nonnegative=True)]
+
+
+class Sweep(BaseModel):
+    """Temperature sweep of the surface kinetics (coverages and TOF vs T)."""
+
+    model_config = STRICT
+    start: quantity("K", positive=True)
+    stop: quantity("K", positive=True)
+    points: int = Field(31, ge=2, le=2001)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.stop <= self.start:
+            raise ValueError(f"stop ({self.stop} K) must exceed start ({self.start} K)")
+        return self
+
+
+class Scales(BaseModel):
+    """Characteristic lengths of the atomistic and surface models."""
+
+    model_config = STRICT
+    atomistic_length: quantity("m", positive=True) = 2.8e-10
+    surface_length: quantity("m", positive=True) = 5e-8
+
+
+class Pellet(BaseModel):
+    """Spherical catalyst pellet."""
+
+    model_config = STRICT
+    radius: quantity("m", positive=True)
+    pore_diffusivity: quantity("m^2/s", positive=True)
+    porosity: float = Field(gt=0, le=1)
+    tortuosity: Optional[float] = Field(None, ge=1)
+    site_concentration: quantity("mol/m^3", positive=True)
+    cells: int = Field(200, ge=10, le=20000)
+
+
+class Reactor(BaseModel):
+    """Isothermal packed-bed plug-flow reactor."""
+
+    model_config = STRICT
+    length: quantity("m", positive=True)
+    superficial_velocity: quantity("m/s", positive=True)
+    bed_porosity: float = Field(gt=0, lt=1)
+    points: int = Field(201, ge=2, le=100001)
+
+
+class Tables(BaseModel):
+    """Bridging tables: points and how many decades below the feed they reach."""
+
+    model_config = STRICT
+    points: int = Field(41, ge=8, le=2001)
+    decades: float = Field(8.0, gt=0, le=16)
+
+
+class Scenario(BaseModel):
+    """A catalysis scenario: mechanism, conditions, pellet and reactor.
+
+    ``mechanism`` uses the layout of
+    :meth:`scalebridge.laws.microkinetics.Mechanism.from_dict`; ``reactant`` is the
+    gas transported through pellet and reactor (the others are taken in excess and
+    held at their feed pressures); ``product`` defines the turnover frequency.
+    """
+
+    model_config = STRICT
+    app: Literal["catalysis"]
+    name: str = "catalysis"
+    description: str = ""
+    references: list[str] = []
+    seed: int = 0
+    mechanism: dict[str, Any]
+    reactant: str
+    product: str
+    conditions: Conditions
+    sweep: Sweep
+    scales: Scales = Scales()
+    pellet: Pellet
+    reactor: Reactor
+    tables: Tables = Tables()
+
+    @field_validator("mechanism")
+    @classmethod
+    def _mechanism_is_valid(cls, value):
+        Mechanism.from_dict(value)  # raises InputError (a ValueError) naming the step and key
+        return value
+
+    @model_validator(mode="after")
+    def _species_known(self):
+        gases = Mechanism.from_dict(self.mechanism).gases
+        for key in ("reactant", "product"):
+            if getattr(self, key) not in gases:
+                raise ValueError(f"{key}: {getattr(self, key)!r} is not a gas of the mechanism {gases}")
+        missing, unknown = set(gases) - set(self.conditions.pressures), set(self.conditions.pressures) - set(gases)
+        if missing or unknown:
+            raise ValueError(f"conditions.pressures: missing {sorted(missing)}, unknown {sorted(unknown)}; "
+                             f"give the partial pressure of every gas {gases}")
+        if self.conditions.pressures[self.reactant] <= 0:
+            raise ValueError(f"conditions.pressures.{self.reactant}: the reactant's feed pressure must be positive")
+        return self

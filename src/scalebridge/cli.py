@@ -1,0 +1,131 @@
+"""The command line: ``scalebridge run | check | describe | list | demo``.
+
+A thin door over the pipeline: load and validate a scenario, build its model tree,
+check it, solve it, record it. Bad input prints one clear message and exits with
+code 2; it never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from .apps import APPS, load_app
+from .core.checks import run_checks
+from .core.describe import describe
+from .core.errors import ConvergenceError, ScalebridgeError
+from .figures import scale_map
+from .records import RunRecord
+from .scenario import LoadedScenario, load_scenario
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_NUMERICAL_FAILURE = 0, 1, 2, 3
+
+
+def _checks_table(checks) -> Table:
+    table = Table(title="Checks (no solve)")
+    table.add_column("check")
+    table.add_column("result")
+    table.add_column("details")
+    for c in checks:
+        table.add_row(c.name, "[green]pass[/]" if c.passed else "[red]FAIL[/]", c.message)
+    return table
+
+
+def _run(scenario: LoadedScenario, output: Path, console: Console) -> int:
+    model = scenario.app.build(scenario.config)
+    checks = run_checks(model)
+    record = RunRecord(output, scenario.name, scenario.raw, seed=scenario.raw.get("seed"))
+    record.add_checks(checks)
+    record.add_figure(scale_map(model), "scale_map")
+    columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task("starting", total=1)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total)
+            if not console.is_terminal:
+                console.print(f"[{done}/{total}] {stage}", highlight=False)
+
+        try:
+            with record.timed("solve"):
+                summary = scenario.app.run(scenario.config, record, progress)
+        except BaseException as exc:
+            record.finish(error=exc)
+            raise
+    path = record.finish()
+    console.print(scenario.app.summary_table(summary))
+    failed = [c for c in checks if not c.passed]
+    console.print(f"checks: {len(checks) - len(failed)} of {len(checks)} passed"
+                  + "".join(f"\n  FAILED {c.name}: {c.message}" for c in failed), highlight=False)
+    console.print(f"run record: {path}", highlight=False)
+    return EXIT_OK
+
+
+def _shipped(app_name: str | None = None) -> dict[str, Path]:
+    found = {}
+    for name in APPS if app_name is None else [app_name]:
+        for key, path in load_app(name).SCENARIOS.items():
+            found[f"{name}/{key}"] = path
+    return found
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="scalebridge", description="Build, run and verify multiscale models.")
+    sub = p.add_subparsers(dest="command", required=True)
+    for name, help_ in (("run", "solve a scenario and write a run record"),
+                        ("check", "units and scale-separation report, no solve"),
+                        ("describe", "the scenario's model tree as JSON")):
+        s = sub.add_parser(name, help=help_)
+        s.add_argument("scenario", help="scenario YAML file")
+        if name == "run":
+            s.add_argument("-o", "--output", default="runs", help="directory for run records (default: runs)")
+    sub.add_parser("list", help="available apps and shipped scenarios")
+    d = sub.add_parser("demo", help="run the shipped CO-oxidation chain (atoms -> reactor)")
+    d.add_argument("-o", "--output", default="runs", help="directory for run records (default: runs)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``scalebridge`` command; returns the exit code."""
+    args = _parser().parse_args(argv)
+    console = Console()
+    err = Console(stderr=True)
+    try:
+        if args.command == "list":
+            table = Table(title="scalebridge apps and shipped scenarios")
+            table.add_column("scenario")
+            table.add_column("file")
+            for key, path in _shipped().items():
+                table.add_row(key, str(path))
+            console.print(table)
+            return EXIT_OK
+        if args.command == "demo":
+            return _run(load_scenario(_shipped("catalysis")["catalysis/co_oxidation"]), Path(args.output), console)
+        scenario = load_scenario(args.scenario)
+        if args.command == "describe":
+            print(json.dumps(describe(scenario.app.build(scenario.config)), indent=2))
+            return EXIT_OK
+        if args.command == "check":
+            checks = run_checks(scenario.app.build(scenario.config))
+            console.print(_checks_table(checks))
+            return EXIT_OK if all(c.passed for c in checks) else EXIT_CHECK_FAILED
+        return _run(scenario, Path(args.output), console)
+    except ConvergenceError as exc:
+        err.print(Text.assemble(("numerical failure: ", "red"), str(exc)))
+        return EXIT_NUMERICAL_FAILURE
+    except ScalebridgeError as exc:
+        err.print(Text.assemble(("error: ", "red"), str(exc)))
+        return EXIT_BAD_INPUT
+
+
+def entry() -> None:  # pragma: no cover - thin wrapper for console_scripts
+    sys.exit(main())

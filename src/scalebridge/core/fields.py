@@ -1,0 +1,53 @@
+"""Pydantic field types for quantities written with units in scenario files.
+
+``Annotated`` types that accept ``"550 K"``, ``"1.2 eV"`` or a plain SI number,
+check the dimension and the sign, and store the SI ``float``. Apps build their
+scenario schemas from them, so a wrong unit is reported with the key's path.
+
+Examples
+--------
+>>> from pydantic import BaseModel
+>>> class Conditions(BaseModel):
+...     temperature: quantity("K", positive=True)
+>>> Conditions(temperature="25 degC").temperature
+298.15
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import numpy as np
+from pydantic import BeforeValidator, ConfigDict
+
+from .units import energy_per_particle, to_si
+
+__all__ = ["quantity", "energy", "STRICT"]
+
+#: Model config for scenario schemas: unknown keys are errors, not silently ignored.
+STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+def _converter(unit: str, positive: bool, nonnegative: bool, convert=None):
+    def convert_value(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)) and not hasattr(value, "units"):
+            raise ValueError(f"expected a number or a quantity string such as '1 {unit}', got {value!r}")
+        v = convert(value) if convert else to_si(value, unit)
+        if not np.isfinite(v):
+            raise ValueError(f"must be finite, got {value!r}")
+        if positive and v <= 0:
+            raise ValueError(f"must be positive, got {value!r}")
+        if nonnegative and v < 0:
+            raise ValueError(f"must not be negative, got {value!r}")
+        return float(v)
+    return convert_value
+
+
+def quantity(unit: str, *, positive: bool = False, nonnegative: bool = False):
+    """A scenario field holding a quantity of ``unit``'s dimension, stored in SI."""
+    return Annotated[float, BeforeValidator(_converter(unit, positive, nonnegative))]
+
+
+def energy(*, positive: bool = False, nonnegative: bool = False):
+    """A scenario field holding an energy per particle (J, eV or kJ/mol), stored in J."""
+    return Annotated[float, BeforeValidator(_converter("J", positive, nonnegative, energy_per_particle))]

@@ -1,0 +1,1 @@
+"""Homogenization of heterogeneous media: bounds, mixing rules, RVE cell problems."""

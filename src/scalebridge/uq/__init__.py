@@ -1,0 +1,1 @@
+"""Uncertainty quantification across scales: propagation and sensitivity."""
