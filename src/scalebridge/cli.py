@@ -120,10 +120,10 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_OK if all(c.passed for c in checks) else EXIT_CHECK_FAILED
         return _run(scenario, Path(args.output), console)
     except ConvergenceError as exc:
-        err.print(Text.assemble(("numerical failure: ", "red"), str(exc)))
+        err.print(Text.assemble(("numerical failure: ", "red"), str(exc)), soft_wrap=True)
         return EXIT_NUMERICAL_FAILURE
     except ScalebridgeError as exc:
-        err.print(Text.assemble(("error: ", "red"), str(exc)))
+        err.print(Text.assemble(("error: ", "red"), str(exc)), soft_wrap=True)
         return EXIT_BAD_INPUT
 
 
