@@ -155,6 +155,8 @@ class _RateLaw:
         if law not in RATE_LAWS or (law == "equilibrium" and direction == "forward"):
             raise InputError(f"{where}: unknown rate-law key {law!r}; expected one of "
                              f"{sorted(k for k in RATE_LAWS if direction == 'reverse' or k != 'equilibrium')}")
+        if params is not None and not isinstance(params, Mapping):
+            raise InputError(f"{where} {law}: parameters must be a mapping, got {params!r}")
         params = dict(params or {})
         required, optional = RATE_LAWS[law]
         for key in required:

@@ -179,7 +179,7 @@ def solve_steady_state(kf, kr, reactant_orders, product_orders, *, free_site: in
     Jacobian) until the estimated distance to steady state,
     :math:`|J^{-1}\,d\theta/dt|` (i.e. :math:`|d\theta/dt|` measured against
     the relaxation rates of the network), is below ``steady_tol`` times every
-    coverage, or
+    coverage plus ``ode_atol``, or
     ``max|dtheta/dt| <= steady_tol * max|r_j|``, then polishing by Newton
     iterations to a relative residual below ``newton_tol``.
 
@@ -250,11 +250,12 @@ def _batched_solve(jac, rhs):
         return np.einsum("bij,bj->bi", np.linalg.pinv(jac), rhs)
 
 
-def _distance_to_steady_state(net, x, kf, kr, steady_tol):
+def _distance_to_steady_state(net, x, kf, kr, steady_tol, atol):
     """Per condition: True where the ODE may hand over to Newton.
 
-    Either every coverage is within ``steady_tol`` (relative) of its Newton
-    estimate ``theta - J^{-1} dtheta/dt`` (free site included), or
+    Either every coverage is within ``steady_tol |theta_i| + atol`` of its Newton
+    estimate ``theta - J^{-1} dtheta/dt`` (free site included; ``atol`` is the
+    absolute resolution of the integrator), or
     ``max|dtheta/dt| <= steady_tol max|r_j|``.
     """
     theta = net.full_coverages(x)
@@ -264,7 +265,7 @@ def _distance_to_steady_state(net, x, kf, kr, steady_tol):
         step = np.zeros_like(theta)
         step[:, net.adsorbates] = _batched_solve(jac, f)
         step[:, net.free_site] = -step[:, net.adsorbates].sum(axis=1)
-        close = np.all(np.abs(step) <= steady_tol * np.abs(theta), axis=1)
+        close = np.all(np.abs(step) <= steady_tol * np.abs(theta) + atol, axis=1)
     fmax = np.abs(f).max(axis=1)
     return close | (fmax <= steady_tol * np.abs(r).max(axis=1, initial=0.0)) | (fmax == 0.0)
 
@@ -284,7 +285,7 @@ def _integrate(net, x0, kf, kr, t_max, method, rtol, atol, steady_tol):
         return sp.bsr_matrix((blocks, indices, indptr), shape=(n_b * m, n_b * m)).tocsc()
 
     y, t = x0.ravel().copy(), 0.0
-    if _distance_to_steady_state(net, x0, kf, kr, steady_tol).all():
+    if _distance_to_steady_state(net, x0, kf, kr, steady_tol, atol).all():
         return x0, t
     gross = np.abs(kf).max() + np.abs(kr).max()
     t_next = min(t_max, 1.0 / max(gross, 1e-300))
@@ -293,7 +294,7 @@ def _integrate(net, x0, kf, kr, t_max, method, rtol, atol, steady_tol):
         if sol.status < 0:
             break
         y, t = sol.y[:, -1], t_next
-        if t >= t_max or _distance_to_steady_state(net, y.reshape(n_b, m), kf, kr, steady_tol).all():
+        if t >= t_max or _distance_to_steady_state(net, y.reshape(n_b, m), kf, kr, steady_tol, atol).all():
             break
         t_next = min(t_max, 10.0 * t_next)
     return y.reshape(n_b, m), t
