@@ -23,10 +23,12 @@ def test_langmuir_closed_form():
     np.testing.assert_allclose(langmuir_coverage(p, K), K * p / (1 + K * p), rtol=REL)
     # half coverage at p = 1/K, with units: K = 0.1 1/bar -> p = 10 bar
     assert langmuir_coverage("10 bar", ureg("0.1 1/bar")) == pytest.approx(0.5, rel=REL)
+    np.testing.assert_allclose(langmuir_coverage(["10 bar", "1 bar"], "0.1 1/bar"),
+                               [0.5, 1 / 11], rtol=REL)
 
 
 def test_dissociative_langmuir_closed_form():
-    """Chorkendorff & Niemantsverdriet (2017) ch. 2: A2 + 2* = 2A*, theta = sqrt(Kp)/(1+sqrt(Kp))."""
+    """C&N (2017) ch. 2: A2 + 2* = 2A*, theta = sqrt(Kp) / (1 + sqrt(Kp))."""
     p, K = np.array([1.0, 1e2, 1e4]), 1e-3
     s = np.sqrt(K * p)
     theta = dissociative_langmuir_coverage(p, K)

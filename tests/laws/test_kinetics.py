@@ -27,6 +27,7 @@ def test_eyring_hand_evaluation():
     assert eyring(ureg("1.0 eV"), 500.0) == pytest.approx(expected, rel=REL)
     assert eyring(EV, ureg("500 K")) == pytest.approx(expected, rel=REL)
     assert eyring("96.485332123 kJ/mol", 500.0) == pytest.approx(expected, rel=1e-9)
+    np.testing.assert_allclose(eyring(["1 eV", ureg("1 eV")], 500.0), [expected] * 2, rtol=REL)
 
 
 def test_eyring_broadcasts_over_temperatures_and_barriers():

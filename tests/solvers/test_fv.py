@@ -210,13 +210,3 @@ def test_bad_inputs_raise_input_error(kwargs):
     args.update(kwargs)
     with pytest.raises(InputError):
         solve_spherical_pellet(**args)
-
-
-def test_engine_imports_only_core_errors_from_scalebridge():
-    """solvers/ is a plain engine layer (DESIGN.md): nothing of ours but core.errors."""
-    import scalebridge.solvers.fv as fv
-
-    source = open(fv.__file__).read()
-    imports = [line for line in source.splitlines()
-               if line.startswith(("import", "from")) and "scalebridge" in line]
-    assert imports == ["from scalebridge.core.errors import ConvergenceError, InputError"]

@@ -48,9 +48,18 @@ def _checked(x: Any, what: str, unit: str, expected: str, bad=None) -> Any:
     return x
 
 
+def _elementwise(convert, value: Any, what: str) -> Any:
+    """Apply ``convert`` to each item of a list/tuple holding quantities or strings."""
+    if isinstance(value, (list, tuple)) and any(isinstance(v, (pint.Quantity, str, list, tuple))
+                                                for v in value):
+        return np.asarray([_elementwise(convert, v, what) for v in value], dtype=float)
+    return convert(value, what)
+
+
 def _si(value: Any, unit: str, what: str, expected: str = "a finite number", bad=None) -> Any:
-    """``to_si`` followed by a finiteness/range check."""
-    return _checked(to_si(value, unit, what), what, unit, expected, bad)
+    """``to_si`` (also on lists of quantities) followed by a finiteness/range check."""
+    x = _elementwise(lambda v, w: to_si(v, unit, w), value, what)
+    return _checked(x, what, unit, expected, bad)
 
 
 def _temperature(value: Any, what: str = "temperature") -> Any:
@@ -58,7 +67,7 @@ def _temperature(value: Any, what: str = "temperature") -> Any:
 
 
 def _energy(value: Any, what: str) -> Any:
-    return _checked(energy_per_particle(value, what), what, "J",
+    return _checked(_elementwise(energy_per_particle, value, what), what, "J",
                     "a finite energy (J per particle, eV or kJ/mol)")
 
 

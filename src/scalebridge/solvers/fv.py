@@ -47,6 +47,7 @@ from scipy import sparse
 from scipy.sparse import linalg as splinalg
 
 from scalebridge.core.errors import ConvergenceError, InputError
+from scalebridge.solvers.validation import count_at_least, nonnegative_batch, positive_numbers
 
 __all__ = ["PelletSolution", "graded_sphere_mesh", "solve_spherical_pellet"]
 
@@ -214,18 +215,9 @@ def solve_spherical_pellet(
     """
     if not callable(rate):
         raise InputError(f"rate: got {type(rate).__name__}, expected a callable c -> (R, dR/dc)")
-    for name, value in (("radius", radius), ("diffusivity", diffusivity)):
-        if not (np.isscalar(value) and np.isfinite(value) and value > 0):
-            raise InputError(f"{name}: got {value!r}, expected a finite positive number (SI)")
-    if int(n_cells) != n_cells or n_cells < 2:
-        raise InputError(f"n_cells: got {n_cells!r}, expected an integer >= 2")
-    n_cells = int(n_cells)
-    cs_in = np.asarray(surface_concentration, dtype=float)
-    if cs_in.ndim > 1 or np.any(~np.isfinite(cs_in) | (cs_in < 0.0)):
-        raise InputError(
-            f"surface_concentration: got {surface_concentration!r}, expected a finite "
-            "non-negative number or 1-D array (mol/m^3)"
-        )
+    positive_numbers(radius=radius, diffusivity=diffusivity)
+    n_cells = count_at_least("n_cells", n_cells, 2)
+    cs_in = nonnegative_batch("surface_concentration", surface_concentration, "mol/m^3")
     R, D = float(radius), float(diffusivity)
     cs = np.atleast_1d(cs_in)
     B = cs.size

@@ -21,6 +21,7 @@ import numpy as np
 from scipy import integrate, sparse
 
 from scalebridge.core.errors import ConvergenceError, InputError
+from scalebridge.solvers.validation import count_at_least, nonnegative_batch, positive_numbers
 
 __all__ = ["PlugFlowSolution", "plug_flow_reactor"]
 
@@ -117,19 +118,11 @@ def plug_flow_reactor(
     """
     if not callable(rate):
         raise InputError(f"rate: got {type(rate).__name__}, expected a callable C -> R_v")
-    for name, value in (("superficial_velocity", superficial_velocity), ("length", length)):
-        if not (np.isscalar(value) and np.isfinite(value) and value > 0):
-            raise InputError(f"{name}: got {value!r}, expected a finite positive number (SI)")
-    if int(n_points) != n_points or n_points < 2:
-        raise InputError(f"n_points: got {n_points!r}, expected an integer >= 2")
+    positive_numbers(superficial_velocity=superficial_velocity, length=length)
+    n_points = count_at_least("n_points", n_points, 2)
     if isinstance(method, str) and method not in _METHODS:
         raise InputError(f"method: got {method!r}, expected one of {', '.join(_METHODS)}")
-    c_in = np.asarray(inlet_concentration, dtype=float)
-    if c_in.ndim > 1 or np.any(~np.isfinite(c_in) | (c_in < 0.0)):
-        raise InputError(
-            f"inlet_concentration: got {inlet_concentration!r}, expected a finite "
-            "non-negative number or 1-D array (mol/m^3)"
-        )
+    c_in = nonnegative_batch("inlet_concentration", inlet_concentration, "mol/m^3")
     u, L = float(superficial_velocity), float(length)
     y0 = np.atleast_1d(c_in)
     if atol is None:
