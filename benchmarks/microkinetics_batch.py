@@ -20,7 +20,7 @@ import numpy as np
 import yaml
 
 from scalebridge.apps.catalysis import SCENARIOS
-from scalebridge.laws.microkinetics import Mechanism
+from scalebridge.laws.mechanism import Mechanism
 
 
 def timed(fn, repeat=3):

@@ -24,7 +24,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from scalebridge.laws.microkinetics import Mechanism, MicrokineticModel  # noqa: E402
+from scalebridge.laws.mechanism import Mechanism  # noqa: E402
+from scalebridge.laws.microkinetics import MicrokineticModel  # noqa: E402
 
 MECHANISM = """
 name: CO oxidation on Pt(111), illustrative parameters

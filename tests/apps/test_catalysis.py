@@ -9,7 +9,8 @@ import yaml
 from scalebridge.apps.catalysis import SCENARIOS, Scenario, build
 from scalebridge.apps.catalysis.chain import feed_concentration
 from scalebridge.cli import main
-from scalebridge.laws.microkinetics import Mechanism, MicrokineticModel
+from scalebridge.laws.mechanism import Mechanism
+from scalebridge.laws.microkinetics import MicrokineticModel
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests of the mechanism layer and the steady-state microkinetic model."""
+"""Tests of the steady-state microkinetic model (E_app, reaction orders, degree of rate control)."""
 
 import numpy as np
 import pytest
@@ -6,42 +6,10 @@ from scipy.constants import e as eV, k as k_B
 
 from scalebridge.core.errors import ConvergenceError, InputError, UnitError
 from scalebridge.laws import kinetics
-from scalebridge.laws.microkinetics import (ApparentActivationEnergy, Mechanism, MicrokineticModel,
-                                            Step, parse_equation)
+from scalebridge.laws.mechanism import Mechanism
+from scalebridge.laws.microkinetics import ApparentActivationEnergy, MicrokineticModel
 
-# Analytic mechanism A_g + * <-> A*, A* -> B_g + *, all Arrhenius.
-A1, E1 = 2.0e3, 0.05 * eV       # adsorption, 1/(Pa s)
-AM1, EM1 = 1.0e13, 1.10 * eV    # desorption, 1/s
-A2, E2 = 1.0e13, 1.00 * eV      # surface reaction, 1/s
-ANALYTIC = {
-    "name": "A to B",
-    "steps": [
-        {"name": "ads", "equation": "A_g + * <-> A*",
-         "forward": {"arrhenius": {"prefactor": f"{A1} 1/(Pa*s)", "activation_energy": f"{E1 / eV} eV"}},
-         "reverse": {"arrhenius": {"prefactor": f"{AM1} 1/s", "activation_energy": f"{EM1 / eV} eV"}}},
-        {"name": "rxn", "equation": "A* -> B_g + *",
-         "forward": {"arrhenius": {"prefactor": f"{A2} 1/s", "activation_energy": f"{E2 / eV} eV"}}},
-    ],
-}
-
-CO_OX = """
-name: CO oxidation (illustrative)
-site_area: 6.7e-20 m^2
-masses: {CO_g: 28.01 u, O2_g: 32.00 u}
-steps:
-  - name: CO_ads
-    equation: CO_g + * <-> CO*
-    forward: {collision: {sticking_coefficient: 0.8}}
-    reverse: {arrhenius: {prefactor: 1e15 1/s, activation_energy: 1.45 eV}}
-  - name: O2_ads
-    equation: O2_g + 2* <-> 2O*
-    forward: {collision: {sticking_coefficient: 0.07}}
-    reverse: {arrhenius: {prefactor: 1e13 1/s, activation_energy: 2.1 eV}}
-  - name: LH
-    equation: CO* + O* -> CO2_g + 2*
-    forward: {arrhenius: {prefactor: 1e13 1/s, activation_energy: 1.0 eV}}
-"""
-CO_P = {"CO_g": 100.0, "O2_g": 100.0, "CO2_g": 0.0}
+from example_mechanisms import A1, A2, AM1, ANALYTIC, CO_OX, CO_P, E1, E2, EM1
 
 
 def _analytic_closed_form(T, p):
@@ -56,29 +24,6 @@ def _analytic_closed_form(T, p):
 def _grid():
     T, p = np.meshgrid(np.linspace(450.0, 650.0, 9), np.logspace(-2, 4, 7), indexing="ij")
     return T, p
-
-
-def test_parse_equation():
-    r, p, rev = parse_equation("O2_g + 2* <-> 2O*")
-    assert r == {"O2_g": 1.0, "*": 2.0} and p == {"O*": 2.0} and rev
-    r, p, rev = parse_equation("CO* + O* -> CO2_g + 2 *")
-    assert r == {"CO*": 1.0, "O*": 1.0} and p == {"CO2_g": 1.0, "*": 2.0} and not rev
-
-
-def test_rate_constants_match_bridging_laws():
-    """Mechanism rate constants are those of scalebridge.laws.kinetics, in SI."""
-    mech = Mechanism.from_yaml(CO_OX)
-    assert mech.surface_species == ["*", "CO*", "O*"] and mech.gases == ["CO_g", "O2_g", "CO2_g"]
-    T = np.array([400.0, 600.0])
-    kf, kr = mech.rate_constants(T)
-    kco = kinetics.collision_adsorption_rate_constant(0.8, "28.01 u", T, "6.7e-20 m^2")
-    np.testing.assert_allclose(kf[:, 0], kco, rtol=1e-12)
-    np.testing.assert_allclose(kr[:, 0], kinetics.arrhenius(1e15, "1.45 eV", T), rtol=1e-12)
-    np.testing.assert_allclose(kf[:, 2], kinetics.arrhenius(1e13, "1.0 eV", T), rtol=1e-12)
-    assert np.all(kr[:, 2] == 0)
-    kfe, kre = mech.rate_constants(T, {"CO_g": 10.0, "O2_g": 20.0, "CO2_g": 5.0})
-    np.testing.assert_allclose(kfe, kf * [10.0, 20.0, 1.0], rtol=1e-14)
-    np.testing.assert_allclose(kre, kr * [1.0, 1.0, 5.0], rtol=1e-14)
 
 
 def test_eyring_tst_and_equilibrium_reverse():
@@ -201,46 +146,6 @@ def test_batch_equals_one_by_one():
         np.testing.assert_allclose(one.turnover_frequency("CO2"), st.turnover_frequency("CO2")[i], rtol=1e-12)
 
 
-def test_from_yaml_file(tmp_path):
-    path = tmp_path / "mech.yaml"
-    path.write_text(CO_OX)
-    assert Mechanism.from_yaml(path).step_names == ["CO_ads", "O2_ads", "LH"]
-    assert Mechanism.from_yaml(str(path)).step_names == ["CO_ads", "O2_ads", "LH"]
-
-
-def _with(step_index, **changes):
-    import copy
-    spec = copy.deepcopy(ANALYTIC)
-    spec["steps"][step_index].update(changes)
-    return spec
-
-
-@pytest.mark.parametrize("spec, error, match", [
-    (_with(1, equation="A* -> B_g + 2*"), InputError, r"step 'rxn'.*does not conserve sites"),
-    (_with(1, equation="A* -> B + *"), InputError, r"step 'rxn'.*cannot read term 'B'"),
-    (_with(1, forward={"arrhenious": {"prefactor": 1.0, "activation_energy": 0.0}}), InputError,
-     r"step 'rxn' forward: unknown rate-law key 'arrhenious'"),
-    (_with(1, forward={"arrhenius": {"prefactor": "1e13 1/s"}}), InputError,
-     r"step 'rxn' forward arrhenius: missing parameter 'activation_energy'"),
-    (_with(1, forward={"arrhenius": {"prefactor": "1e13 1/s", "activation_energy": "1 m"}}), UnitError,
-     r"step 'rxn' forward arrhenius.activation_energy"),
-    (_with(0, forward={"arrhenius": {"prefactor": "1e3 1/s", "activation_energy": "0 eV"}}), UnitError,
-     r"step 'ads' forward arrhenius.prefactor"),
-    (_with(0, forward={"collision": {"sticking_coefficient": 0.5, "mass": "2 u", "site_area": "1e-19 m^2",
-                                     "gas": "CO_g"}}), InputError, r"step 'ads' forward collision.gas: unknown species 'CO_g'"),
-    (_with(0, forward={"collision": {"sticking_coefficient": 0.5, "site_area": "1e-19 m^2"}}), InputError,
-     r"step 'ads' forward collision: missing parameter 'mass'"),
-    (_with(0, forward={"eyring": {"barrier": "0.1 eV"}}), InputError, r"step 'ads'.*gas reactants"),
-    (_with(0, reverse=None), InputError, r"step 'ads': reversible step needs a 'reverse'"),
-    (_with(1, reverse={"eyring": {"barrier": "1 eV"}}), InputError, r"step 'rxn': irreversible"),
-    (_with(0, reverse={"equilibrium": {"reaction_energy": "-1 eV"}}) | {"masses": {"X_g": "1 u"}},
-     InputError, r"masses: unknown species \['X_g'\]"),
-])
-def test_mechanism_validation_errors(spec, error, match):
-    with pytest.raises(error, match=match):
-        Mechanism.from_dict(spec)
-
-
 def test_condition_errors():
     model = MicrokineticModel(Mechanism.from_dict(ANALYTIC))
     with pytest.raises(InputError, match="pressure of A_g"):
@@ -268,12 +173,6 @@ def test_non_convergence_is_a_convergence_error():
     model = MicrokineticModel(Mechanism.from_yaml(CO_OX), t_max=1e-15, max_newton=0)
     with pytest.raises(ConvergenceError, match="condition 0"):
         model.steady_state(500.0, CO_P)
-
-
-def test_step_object_direct():
-    s = Step("x", "CO* + O* -> CO2_g + 2*", {"eyring": {"barrier": "1 eV"}})
-    assert not s.reversible and s.products == {"CO2_g": 1.0, "*": 2.0}
-
 
 
 def test_start_from_fully_covered_surface():

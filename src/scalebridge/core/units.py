@@ -11,6 +11,8 @@ Examples
 1.602176634e-19
 >>> to_si(550.0, "K")       # plain numbers are taken as SI
 550.0
+>>> to_si(["1 eV", ureg("2 eV")], "J")   # lists of quantities convert element-wise
+array([1.60217663e-19, 3.20435327e-19])
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 import numpy as np
 import pint
 
-from .errors import UnitError
+from .errors import ShapeError, UnitError
 
 __all__ = ["ureg", "Quantity", "parse_quantity", "to_si", "si_unit", "check_dimension",
            "same_dimension", "energy_per_particle"]
@@ -66,9 +68,10 @@ def to_si(value: Any, unit: str | pint.Unit, what: str = "value") -> Any:
 
     Parameters
     ----------
-    value : pint.Quantity, str, float or array_like
-        A quantity (checked against ``unit``), a string such as ``"1 eV"``, or a
-        plain number, taken to be already in SI base units.
+    value : pint.Quantity, str, float, array_like or list of these
+        A quantity (checked against ``unit``), a string such as ``"1 eV"``, a
+        plain number, taken to be already in SI base units, or a (nested)
+        list/tuple of any of these, converted item by item.
     unit : str or pint.Unit
         The expected unit; only its *dimension* matters for plain numbers, and
         quantities are converted to SI base units (not to ``unit`` itself).
@@ -78,13 +81,17 @@ def to_si(value: Any, unit: str | pint.Unit, what: str = "value") -> Any:
     Returns
     -------
     float or numpy.ndarray
-        The magnitude in SI base units.
+        The magnitude in SI base units (a float array for a list/tuple).
 
     Raises
     ------
     UnitError
-        If ``value`` carries a unit of another dimension than ``unit``.
+        If ``value`` (or an item of it) carries a unit of another dimension than ``unit``.
+    ShapeError
+        If the items of a list/tuple have shapes that do not stack into one array.
     """
+    if _holds_quantities(value):
+        return _itemwise(lambda item, name: to_si(item, unit, name), value, what)
     if isinstance(value, str):
         value = parse_quantity(value, what)
     if isinstance(value, pint.Quantity):
@@ -95,6 +102,23 @@ def to_si(value: Any, unit: str | pint.Unit, what: str = "value") -> Any:
     if np.ndim(value) == 0:
         return float(value)
     return np.asarray(value, dtype=float)
+
+
+def _holds_quantities(value: Any) -> bool:
+    """True for a list/tuple with a string, a quantity or a nested list/tuple among its items."""
+    return isinstance(value, (list, tuple)) and any(
+        isinstance(item, (str, pint.Quantity, list, tuple)) for item in value)
+
+
+def _itemwise(convert, value: Any, what: str) -> np.ndarray:
+    """``convert(item, "what[i]")`` for each item of a list/tuple, stacked into a float array."""
+    items = [convert(item, f"{what}[{i}]") for i, item in enumerate(value)]
+    try:
+        return np.asarray(items, dtype=float)
+    except ValueError:
+        shapes = sorted({np.shape(item) for item in items})
+        raise ShapeError(f"{what}: got items of shapes {shapes}, expected items of one "
+                         "shape that stack into an array") from None
 
 
 def same_dimension(a: str | pint.Unit | pint.Quantity, b: str | pint.Unit | pint.Quantity) -> bool:
@@ -131,13 +155,20 @@ def energy_per_particle(value: Any, what: str = "energy") -> Any:
     """An energy per particle in J, from J, eV, or a molar energy (kJ/mol).
 
     Molar energies are divided by the Avogadro constant, so ``"96.485 kJ/mol"``
-    and ``"1 eV"`` give the same number. Plain numbers are taken as J per particle.
+    and ``"1 eV"`` give the same number. Plain numbers are taken as J per particle;
+    a (nested) list/tuple of strings, quantities or numbers is converted item by
+    item into a float array.
 
     Raises
     ------
     UnitError
-        If ``value`` is neither an energy nor an energy per amount of substance.
+        If ``value`` (or an item of it) is neither an energy nor an energy per
+        amount of substance.
+    ShapeError
+        If the items of a list/tuple have shapes that do not stack into one array.
     """
+    if _holds_quantities(value):
+        return _itemwise(energy_per_particle, value, what)
     q = parse_quantity(value, what) if isinstance(value, str) else value
     if isinstance(q, pint.Quantity) and same_dimension(q, "J/mol"):
         q = q / ureg.avogadro_constant

@@ -22,18 +22,19 @@ import numpy as np
 from scipy.constants import k as k_B
 
 from ..core.errors import ShapeError
-from .kinetics import _energy, _out, _si, _temperature
+from . import arguments
+from .arguments import scalar_or_array
 
 __all__ = ["langmuir_coverage", "dissociative_langmuir_coverage",
            "competitive_langmuir_coverages", "free_site_fraction", "langmuir_constant"]
 
 
 def _pressure(value: Any, what: str = "pressure") -> Any:
-    return _si(value, "Pa", what, "a finite pressure >= 0 Pa", lambda a: a < 0)
+    return arguments.positive(value, "Pa", what, allow_zero=True, kind="pressure")
 
 
 def _constant(value: Any, what: str = "K") -> Any:
-    return _si(value, "1/Pa", what, "a finite equilibrium constant >= 0 1/Pa", lambda a: a < 0)
+    return arguments.positive(value, "1/Pa", what, allow_zero=True, kind="equilibrium constant")
 
 
 def langmuir_coverage(pressure: Any, K: Any) -> Any:
@@ -53,7 +54,7 @@ def langmuir_coverage(pressure: Any, K: Any) -> Any:
     [Langmuir1918]_; [CN2017]_ ch. 2.
     """
     Kp = _constant(K) * _pressure(pressure)
-    return _out(Kp / (1.0 + Kp))
+    return scalar_or_array(Kp / (1.0 + Kp))
 
 
 def dissociative_langmuir_coverage(pressure: Any, K: Any) -> Any:
@@ -73,7 +74,7 @@ def dissociative_langmuir_coverage(pressure: Any, K: Any) -> Any:
     [Langmuir1918]_; [CN2017]_ ch. 2.
     """
     root = np.sqrt(_constant(K) * _pressure(pressure))
-    return _out(root / (1.0 + root))
+    return scalar_or_array(root / (1.0 + root))
 
 
 def _site_terms(pressures: Any, K: Any, dissociative: Any) -> np.ndarray:
@@ -107,7 +108,7 @@ def free_site_fraction(pressures: Any, K: Any, dissociative: Any = None) -> Any:
     ----------
     [CN2017]_ ch. 2 (competitive adsorption).
     """
-    return _out(1.0 / (1.0 + _site_terms(pressures, K, dissociative).sum(-1)))
+    return scalar_or_array(1.0 / (1.0 + _site_terms(pressures, K, dissociative).sum(-1)))
 
 
 def competitive_langmuir_coverages(pressures: Any, K: Any, dissociative: Any = None, *,
@@ -141,7 +142,7 @@ def competitive_langmuir_coverages(pressures: Any, K: Any, dissociative: Any = N
     terms = _site_terms(pressures, K, dissociative)
     free = 1.0 / (1.0 + terms.sum(-1))
     coverages = terms * free[..., None]
-    return (coverages, _out(free)) if return_free_sites else coverages
+    return (coverages, scalar_or_array(free)) if return_free_sites else coverages
 
 
 def langmuir_constant(adsorption_free_energy: Any, temperature: Any,
@@ -163,6 +164,6 @@ def langmuir_constant(adsorption_free_energy: Any, temperature: Any,
     ----------
     [CN2017]_ ch. 2 (adsorption equilibrium).
     """
-    dG = _energy(adsorption_free_energy, "adsorption_free_energy")
-    p0 = _si(standard_pressure, "Pa", "standard_pressure", "a pressure > 0 Pa", lambda a: a <= 0)
-    return _out(np.exp(-dG / (k_B * _temperature(temperature))) / p0)
+    dG = arguments.energy(adsorption_free_energy, "adsorption_free_energy")
+    p0 = arguments.positive(standard_pressure, "Pa", "standard_pressure", kind="pressure")
+    return scalar_or_array(np.exp(-dG / (k_B * arguments.temperature(temperature))) / p0)

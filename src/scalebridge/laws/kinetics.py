@@ -25,54 +25,14 @@ import numpy as np
 import pint
 from scipy.constants import c, h, k as k_B
 
-from ..core.errors import InputError, UnitError
-from ..core.units import energy_per_particle, parse_quantity, same_dimension, to_si, ureg
+from ..core.errors import UnitError
+from ..core.units import parse_quantity, same_dimension, to_si
+from . import arguments
+from .arguments import scalar_or_array
 
 __all__ = ["arrhenius", "eyring", "harmonic_tst", "TSTResult",
            "collision_adsorption_rate_constant", "equilibrium_constant",
            "vibrational_frequencies"]
-
-
-# --------------------------------------------------------------------------- input checks
-def _checked(x: Any, what: str, unit: str, expected: str, bad=None) -> Any:
-    """Check that the SI number(s) ``x`` are finite and not ``bad``; raise InputError."""
-    arr = np.asarray(x, dtype=float)
-    mask = ~np.isfinite(arr)
-    if not mask.any() and bad is not None:
-        mask = bad(arr)
-    if mask.any():
-        first = arr[mask].flat[0] if arr.ndim else float(arr)
-        where = f" ({int(mask.sum())} of {arr.size} entries)" if arr.ndim else ""
-        shown = f"{first:g} {unit}".rstrip()
-        raise InputError(f"{what}: got {shown}{where}, expected {expected}")
-    return x
-
-
-def _elementwise(convert, value: Any, what: str) -> Any:
-    """Apply ``convert`` to each item of a list/tuple holding quantities or strings."""
-    if isinstance(value, (list, tuple)) and any(isinstance(v, (pint.Quantity, str, list, tuple))
-                                                for v in value):
-        return np.asarray([_elementwise(convert, v, what) for v in value], dtype=float)
-    return convert(value, what)
-
-
-def _si(value: Any, unit: str, what: str, expected: str = "a finite number", bad=None) -> Any:
-    """``to_si`` (also on lists of quantities) followed by a finiteness/range check."""
-    x = _elementwise(lambda v, w: to_si(v, unit, w), value, what)
-    return _checked(x, what, unit, expected, bad)
-
-
-def _temperature(value: Any, what: str = "temperature") -> Any:
-    return _si(value, "K", what, "a finite absolute temperature > 0 K", lambda a: a <= 0)
-
-
-def _energy(value: Any, what: str) -> Any:
-    return _checked(_elementwise(energy_per_particle, value, what), what, "J",
-                    "a finite energy (J per particle, eV or kJ/mol)")
-
-
-def _out(x: Any) -> Any:
-    return float(x) if np.ndim(x) == 0 else np.asarray(x)
 
 
 def vibrational_frequencies(value: Any, what: str = "frequencies") -> np.ndarray:
@@ -109,8 +69,9 @@ def vibrational_frequencies(value: Any, what: str = "frequencies") -> np.ndarray
             raise UnitError(f"{what}: got {q:~P} with dimension {q.dimensionality}, expected "
                             "frequencies in Hz/THz, wavenumbers in 1/cm or quanta in meV")
     nu = np.atleast_1d(np.asarray(to_si(q, "1/s", what), dtype=float))
-    return _checked(nu, what, "Hz", "real vibrational frequencies > 0 Hz "
-                    "(leave the imaginary transition-state mode out)", lambda a: a <= 0)
+    return arguments.finite(nu, what, lambda a: a <= 0, unit="Hz",
+                            expected="real vibrational frequencies > 0 Hz "
+                            "(leave the imaginary transition-state mode out)")
 
 
 # --------------------------------------------------------------------------- rate laws
@@ -136,12 +97,13 @@ def arrhenius(prefactor: Any, activation_energy: Any, temperature: Any) -> Any:
     if isinstance(prefactor, str):
         prefactor = parse_quantity(prefactor, "prefactor")
     mag = prefactor.magnitude if isinstance(prefactor, pint.Quantity) else prefactor
-    _checked(mag, "prefactor", "(rate-constant unit)", "a finite prefactor >= 0", lambda a: a < 0)
-    boltzmann = np.exp(-_energy(activation_energy, "activation_energy")
-                       / (k_B * _temperature(temperature)))
+    arguments.finite(mag, "prefactor", lambda a: a < 0, unit="(rate-constant unit)",
+                     expected="a finite prefactor >= 0")
+    boltzmann = np.exp(-arguments.energy(activation_energy, "activation_energy")
+                       / (k_B * arguments.temperature(temperature)))
     if isinstance(prefactor, pint.Quantity):
         return prefactor * boltzmann
-    return _out(np.asarray(mag, dtype=float) * boltzmann)
+    return scalar_or_array(np.asarray(mag, dtype=float) * boltzmann)
 
 
 def eyring(free_energy_barrier: Any, temperature: Any) -> Any:
@@ -160,9 +122,9 @@ def eyring(free_energy_barrier: Any, temperature: Any) -> Any:
     ----------
     [Eyring1935]_; [CN2017]_ ch. 3 (transition state theory).
     """
-    dG = _energy(free_energy_barrier, "free_energy_barrier")
-    kT = k_B * _temperature(temperature)
-    return _out(kT / h * np.exp(-dG / kT))
+    dG = arguments.energy(free_energy_barrier, "free_energy_barrier")
+    kT = k_B * arguments.temperature(temperature)
+    return scalar_or_array(kT / h * np.exp(-dG / kT))
 
 
 def equilibrium_constant(reaction_free_energy: Any, temperature: Any) -> Any:
@@ -182,8 +144,8 @@ def equilibrium_constant(reaction_free_energy: Any, temperature: Any) -> Any:
     ----------
     [CN2017]_ ch. 2 (equilibrium and the law of mass action).
     """
-    dG = _energy(reaction_free_energy, "reaction_free_energy")
-    return _out(np.exp(-dG / (k_B * _temperature(temperature))))
+    dG = arguments.energy(reaction_free_energy, "reaction_free_energy")
+    return scalar_or_array(np.exp(-dG / (k_B * arguments.temperature(temperature))))
 
 
 def collision_adsorption_rate_constant(sticking_coefficient: Any, mass: Any,
@@ -210,15 +172,10 @@ def collision_adsorption_rate_constant(sticking_coefficient: Any, mass: Any,
     ----------
     [CN2017]_ ch. 3 (collision theory, sticking).
     """
-    s0 = _si(sticking_coefficient, "", "sticking_coefficient",
-             "a sticking coefficient in [0, 1]", lambda a: (a < 0) | (a > 1))
-    m = _si(mass, "kg", "mass", "a molecular mass > 0 kg", lambda a: a <= 0)
-    if isinstance(site_area, str):
-        site_area = parse_quantity(site_area, "site_area")
-    if isinstance(site_area, pint.Quantity) and same_dimension(site_area, "m^2/site"):
-        site_area = site_area * ureg.site
-    area = _si(site_area, "m^2", "site_area", "a site area > 0 m^2", lambda a: a <= 0)
-    return _out(s0 * area / np.sqrt(2.0 * np.pi * m * k_B * _temperature(temperature)))
+    s0 = arguments.sticking_coefficient(sticking_coefficient)
+    m = arguments.molecular_mass(mass)
+    area = arguments.site_area(site_area)
+    return scalar_or_array(s0 * area / np.sqrt(2.0 * np.pi * m * k_B * arguments.temperature(temperature)))
 
 
 # --------------------------------------------------------------------------- harmonic TST
@@ -289,10 +246,10 @@ def harmonic_tst(temperature: Any, initial_frequencies: Any, transition_frequenc
     [Eyring1935]_; [Vineyard1957]_ eq. (25); [CN2017]_ ch. 3;
     D. A. McQuarrie, "Statistical Mechanics" (1976), ch. 6 (vibrational partition function).
     """
-    T = np.asarray(_temperature(temperature), dtype=float)
+    T = np.asarray(arguments.temperature(temperature), dtype=float)
     nu_is = vibrational_frequencies(initial_frequencies, "initial_frequencies")
     nu_ts = vibrational_frequencies(transition_frequencies, "transition_frequencies")
-    E_b = _energy(energy_barrier, "energy_barrier")
+    E_b = arguments.energy(energy_barrier, "energy_barrier")
     kT = k_B * T
     zpe_is, th_is, lf_is = _vibrational_sums(nu_is, kT)
     zpe_ts, th_ts, lf_ts = _vibrational_sums(nu_ts, kT)
@@ -301,8 +258,8 @@ def harmonic_tst(temperature: Any, initial_frequencies: Any, transition_frequenc
     dH = zero_point + kT * (th_ts - th_is)
     dG = E_b + kT * dF_over_kT
     dS = k_B * ((th_ts - th_is) - (lf_ts - lf_is))
-    return TSTResult(rate_constant=_out(kT / h * np.exp(-dG / kT)),
-                     prefactor=_out(kT / h * np.exp(-dF_over_kT)),
-                     enthalpy_barrier=_out(dH), entropy_barrier=_out(dS),
-                     free_energy_barrier=_out(dG),
-                     zero_point_barrier=_out(np.broadcast_to(zero_point, np.shape(dG))))
+    return TSTResult(rate_constant=scalar_or_array(kT / h * np.exp(-dG / kT)),
+                     prefactor=scalar_or_array(kT / h * np.exp(-dF_over_kT)),
+                     enthalpy_barrier=scalar_or_array(dH), entropy_barrier=scalar_or_array(dS),
+                     free_energy_barrier=scalar_or_array(dG),
+                     zero_point_barrier=scalar_or_array(np.broadcast_to(zero_point, np.shape(dG))))

@@ -47,6 +47,7 @@ from scipy import integrate, special
 
 from ..core.errors import InputError
 from ..core.units import to_si
+from .arguments import positive, scalar_or_array, si_value
 
 __all__ = [
     "GEOMETRIES",
@@ -70,16 +71,6 @@ def _check_geometry(geometry: str) -> str:
             f"geometry: got {geometry!r}, expected one of {', '.join(map(repr, GEOMETRIES))}"
         )
     return geometry.lower()
-
-
-def _positive(value: Any, unit: str, what: str, allow_zero: bool = False) -> Any:
-    x = to_si(value, unit, what)
-    arr = np.asarray(x, dtype=float)
-    bad = ~np.isfinite(arr) | ((arr < 0.0) if allow_zero else (arr <= 0.0))
-    if np.any(bad):
-        kind = "non-negative" if allow_zero else "positive"
-        raise InputError(f"{what}: got {x!r} {unit}, expected a finite {kind} value")
-    return x
 
 
 def thiele_modulus(length: Any, rate_constant: Any, diffusivity: Any) -> Any:
@@ -118,11 +109,10 @@ def thiele_modulus(length: Any, rate_constant: Any, diffusivity: Any) -> Any:
     Thiele (1939), Ind. Eng. Chem. 31, 916; Fogler, Elements of Chemical Reaction
     Engineering, ch. 15.
     """
-    L = _positive(length, "m", "length")
-    k = _positive(rate_constant, "1/s", "rate_constant", allow_zero=True)
-    D = _positive(diffusivity, "m^2/s", "diffusivity")
-    phi = np.asarray(L) * np.sqrt(np.asarray(k) / np.asarray(D))
-    return float(phi) if phi.ndim == 0 else phi
+    L = positive(length, "m", "length", kind="length")
+    k = positive(rate_constant, "1/s", "rate_constant", allow_zero=True, kind="rate constant")
+    D = positive(diffusivity, "m^2/s", "diffusivity", kind="diffusivity")
+    return scalar_or_array(np.asarray(L) * np.sqrt(np.asarray(k) / np.asarray(D)))
 
 
 def _eta_slab(phi: np.ndarray) -> np.ndarray:
@@ -204,8 +194,7 @@ def effectiveness_factor(thiele: Any, geometry: str = "sphere") -> Any:
     if np.any(np.isnan(phi) | (phi < 0.0)):
         raise InputError(f"thiele: got {thiele!r}, expected a non-negative modulus")
     finite = np.isfinite(phi)
-    eta = np.where(finite, _ETA[geometry](np.where(finite, phi, 1.0)), 0.0)
-    return float(eta) if eta.ndim == 0 else eta
+    return scalar_or_array(np.where(finite, _ETA[geometry](np.where(finite, phi, 1.0)), 0.0))
 
 
 def volume_to_surface_ratio(length: Any, geometry: str = "sphere") -> Any:
@@ -226,9 +215,8 @@ def volume_to_surface_ratio(length: Any, geometry: str = "sphere") -> Any:
     Aris (1957), Chem. Eng. Sci. 6, 262.
     """
     geometry = _check_geometry(geometry)
-    L = np.asarray(_positive(length, "m", "length"))
-    ratio = _VOLUME_TO_SURFACE[geometry] * L
-    return float(ratio) if ratio.ndim == 0 else ratio
+    L = np.asarray(positive(length, "m", "length", kind="length"))
+    return scalar_or_array(_VOLUME_TO_SURFACE[geometry] * L)
 
 
 def _rate_values(rate: Callable, c: np.ndarray) -> np.ndarray:
@@ -298,15 +286,12 @@ def generalized_thiele_modulus(
     """
     if not callable(rate):
         raise InputError(f"rate: got {type(rate).__name__}, expected a callable r(c)")
-    cs = np.asarray(to_si(surface_concentration, "mol/m^3", "surface_concentration"), float)
     ceq = float(to_si(equilibrium_concentration, "mol/m^3", "equilibrium_concentration"))
-    D = float(_positive(diffusivity, "m^2/s", "diffusivity"))
-    vs = float(_positive(volume_to_surface, "m", "volume_to_surface"))
-    if np.any(~np.isfinite(cs) | (cs <= ceq)):
-        raise InputError(
-            f"surface_concentration: got {surface_concentration!r}, expected finite values "
-            f"above the equilibrium concentration {ceq} mol/m^3"
-        )
+    cs = np.asarray(si_value(surface_concentration, "mol/m^3", "surface_concentration",
+                             f"finite values above the equilibrium concentration {ceq} mol/m^3",
+                             lambda a: a <= ceq), float)
+    D = float(positive(diffusivity, "m^2/s", "diffusivity", kind="diffusivity"))
+    vs = float(positive(volume_to_surface, "m", "volume_to_surface", kind="length"))
     span = np.atleast_1d(cs - ceq)
     rs = _rate_values(rate, np.atleast_1d(cs))
     integral, _ = integrate.quad_vec(
@@ -355,15 +340,12 @@ def effective_diffusivity(diffusivity: Any, porosity: Any, tortuosity: Any = Non
     Bruggeman, D. A. G. (1935). Ann. Phys. 416, 636-664; Fogler, ch. 15
     (effective diffusivity); Aris (1975), vol. 1, ch. 2.
     """
-    D = np.asarray(_positive(diffusivity, "m^2/s", "diffusivity"))
-    eps = np.asarray(to_si(porosity, "dimensionless", "porosity"), dtype=float)
-    if np.any(~np.isfinite(eps) | (eps <= 0.0) | (eps > 1.0)):
-        raise InputError(f"porosity: got {porosity!r}, expected a value in (0, 1]")
+    D = np.asarray(positive(diffusivity, "m^2/s", "diffusivity", kind="diffusivity"))
+    eps = np.asarray(si_value(porosity, "", "porosity", "a porosity in (0, 1]",
+                              lambda a: (a <= 0.0) | (a > 1.0)), dtype=float)
     if tortuosity is None:
         tau = eps**-0.5
     else:
-        tau = np.asarray(to_si(tortuosity, "dimensionless", "tortuosity"), dtype=float)
-        if np.any(~np.isfinite(tau) | (tau < 1.0)):
-            raise InputError(f"tortuosity: got {tortuosity!r}, expected a value >= 1")
-    out = D * eps / tau
-    return float(out) if out.ndim == 0 else out
+        tau = np.asarray(si_value(tortuosity, "", "tortuosity", "a tortuosity >= 1",
+                                  lambda a: a < 1.0), dtype=float)
+    return scalar_or_array(D * eps / tau)

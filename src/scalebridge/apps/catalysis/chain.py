@@ -11,7 +11,7 @@ from scipy.constants import R as GAS_CONSTANT
 
 from ...core.combinators import chain
 from ...coupling.hierarchical import Tabulated
-from ...laws.microkinetics import Mechanism
+from ...laws.mechanism import Mechanism
 from ...laws.transport import effective_diffusivity
 from .models import MeanFieldSurfaceModel, PackedBedModel, PelletModel, TransitionStateModel
 from .scenario import Scenario

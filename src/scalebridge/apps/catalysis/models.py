@@ -20,7 +20,7 @@ from scipy.constants import h, k as k_B
 from ...core.errors import InputError
 from ...core.model import Evaluation, Port, Scale
 from ...coupling.hierarchical import Tabulated
-from ...laws.microkinetics import Mechanism
+from ...laws.mechanism import Mechanism
 from ...laws.transport import generalized_thiele_modulus, volume_to_surface_ratio
 from ...solvers.fv import solve_spherical_pellet
 from ...solvers.ode import plug_flow_reactor

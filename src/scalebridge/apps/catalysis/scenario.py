@@ -7,7 +7,7 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ...core.fields import STRICT, quantity
-from ...laws.microkinetics import Mechanism
+from ...laws.mechanism import Mechanism
 
 __all__ = ["Scenario"]
 
@@ -78,7 +78,7 @@ class Scenario(BaseModel):
     """A catalysis scenario: mechanism, conditions, pellet and reactor.
 
     ``mechanism`` uses the layout of
-    :meth:`scalebridge.laws.microkinetics.Mechanism.from_dict`; ``reactant`` is the
+    :meth:`scalebridge.laws.mechanism.Mechanism.from_dict`; ``reactant`` is the
     gas transported through pellet and reactor (the others are taken in excess and
     held at their feed pressures); ``product`` defines the turnover frequency.
     """
