@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from scalebridge.cli import main
@@ -35,4 +36,7 @@ def test_readme_python_example_runs():
     """The 20-line example of the README, executed as written."""
     text = (ROOT / "README.md").read_text()
     code = text.split("```python\n", 1)[1].split("```", 1)[0]
-    exec(compile(code, "README.md", "exec"), {})
+    namespace = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    tof = namespace["out"]["tof"]
+    assert tof.shape == (3,) and np.all(np.diff(tof) > 0)  # one batch; Eyring rate rises with T

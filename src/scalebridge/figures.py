@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core.checks import CONCURRENT_BELOW, HIERARCHICAL_BELOW, bridges, scale_separation, walk
+from .core.checks import CONCURRENT_BELOW, HIERARCHICAL_BELOW, bridges, scale_separation
 from .core.model import Model
 
 __all__ = ["scale_map"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import numpy as np
-from scipy.constants import e as ELECTRONVOLT
 
 from ...core.checks import check_scale_separation
 from ...laws.microkinetics import MicrokineticModel

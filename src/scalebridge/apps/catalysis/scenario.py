@@ -11,22 +11,29 @@ from ...laws.mechanism import Mechanism
 
 __all__ = ["Scenario"]
 
+Temperature = quantity("K", positive=True)
+Pressure = quantity("Pa", nonnegative=True)
+Length = quantity("m", positive=True)
+Diffusivity = quantity("m^2/s", positive=True)
+Concentration = quantity("mol/m^3", positive=True)
+Velocity = quantity("m/s", positive=True)
+
 
 
 class Conditions(BaseModel):
     """Operating point: temperature and feed partial pressures (every gas of the mechanism)."""
 
     model_config = STRICT
-    temperature: quantity("K", positive=True)
-    pressures: dict[str, quantity("Pa", nonnegative=True)]
+    temperature: Temperature
+    pressures: dict[str, Pressure]
 
 
 class Sweep(BaseModel):
     """Temperature sweep of the surface kinetics (coverages and TOF vs T)."""
 
     model_config = STRICT
-    start: quantity("K", positive=True)
-    stop: quantity("K", positive=True)
+    start: Temperature
+    stop: Temperature
     points: int = Field(31, ge=2, le=2001)
 
     @model_validator(mode="after")
@@ -40,19 +47,19 @@ class Scales(BaseModel):
     """Characteristic lengths of the atomistic and surface models."""
 
     model_config = STRICT
-    atomistic_length: quantity("m", positive=True) = 2.8e-10
-    surface_length: quantity("m", positive=True) = 5e-8
+    atomistic_length: Length = 2.8e-10
+    surface_length: Length = 5e-8
 
 
 class Pellet(BaseModel):
     """Spherical catalyst pellet."""
 
     model_config = STRICT
-    radius: quantity("m", positive=True)
-    pore_diffusivity: quantity("m^2/s", positive=True)
+    radius: Length
+    pore_diffusivity: Diffusivity
     porosity: float = Field(gt=0, le=1)
     tortuosity: Optional[float] = Field(None, ge=1)
-    site_concentration: quantity("mol/m^3", positive=True)
+    site_concentration: Concentration
     cells: int = Field(200, ge=10, le=20000)
 
 
@@ -60,8 +67,8 @@ class Reactor(BaseModel):
     """Isothermal packed-bed plug-flow reactor."""
 
     model_config = STRICT
-    length: quantity("m", positive=True)
-    superficial_velocity: quantity("m/s", positive=True)
+    length: Length
+    superficial_velocity: Velocity
     bed_porosity: float = Field(gt=0, lt=1)
     points: int = Field(201, ge=2, le=100001)
 
