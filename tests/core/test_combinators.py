@@ -88,3 +88,14 @@ def test_describe_lists_tree_units_scales_and_couplings():
     assert doc["couplings"] == [{"from": "tst.rate_constant", "to": "surface.rate_constant",
                                  "unit": "1/s", "kind": "chain"}]
     assert json.loads(describe_json(c)) == doc
+
+
+def test_upscale_passes_restricted_tangents_up():
+    fine = FunctionModel(lambda x: ({"y": 3 * x}, {("y", "x"): np.full_like(x, 3.0)}),
+                         {"x": Port("")}, {"y": Port("")}, ATOMS, "linear")
+    coarse = upscale(fine, lift=lambda c: {"x": 2 * c["X"]},
+                     restrict=lambda ev, c: ({"Y": ev["y"]}, {("Y", "X"): 2 * ev.tangents[("y", "x")]}),
+                     inputs={"X": Port("")}, outputs={"Y": Port("")}, scale=SURFACE)
+    ev = coarse.evaluate({"X": np.array([1.0, 2.0])})
+    np.testing.assert_array_equal(ev["Y"], [6.0, 12.0])
+    np.testing.assert_array_equal(ev.tangents[("Y", "X")], [6.0, 6.0])

@@ -131,8 +131,9 @@ class Upscaled:
         fine_ev = self.fine.evaluate({k: fine_inputs[k] for k in self.fine.inputs}, state)
         _check_outputs(self.fine, fine_ev)
         out = self.restrict(fine_ev, coarse)
+        out, tangents = out if isinstance(out, tuple) else (out, None)
         result = Evaluation(outputs={k: np.asarray(out[k], dtype=float) for k in self.outputs},
-                            state=fine_ev.state, info={self.fine.name: fine_ev.info})
+                            tangents=tangents, state=fine_ev.state, info={self.fine.name: fine_ev.info})
         _check_outputs(self, result, n)
         return result
 
@@ -169,7 +170,8 @@ def upscale(fine: Model, lift, restrict, *, inputs: Mapping[str, Port], outputs:
     ``lift(coarse_inputs) -> fine_inputs`` builds the fine problem from the coarse
     state (boundary conditions, initial states); ``restrict(fine_evaluation,
     coarse_inputs) -> coarse_outputs`` reduces the fine answer (an average, a
-    flux, a rate). All arrays are SI with a leading batch axis. An RVE behind
+    flux, a rate), and may return ``(coarse_outputs, coarse_tangents)`` to pass
+    consistent tangents d(coarse output)/d(coarse input) up. All arrays are SI with a leading batch axis. An RVE behind
     ``upscale`` *is* a constitutive law.
 
     Parameters
