@@ -3,13 +3,16 @@
 Prints, on this machine, in one run:
 
 1. throughput in voxel-iterations per second and per load case, for 3-D scalar
-   conductivity (3 load cases) and 3-D isotropic elasticity (6 load cases), random
-   two-phase cells at contrast 10, CG scheme, discrete operator, at 64^3 and 128^3
-   (``--big``: also 256^3; elasticity at 256^3 needs ~10 GB, ``--big-elasticity``;
-   above 64^3 elasticity runs one load case unless ``--full``);
-   the ratio to the cost of the FFTs alone (the baseline every FFT solver pays:
-   2 x n_components real 3-D transforms per iteration and load) tells how much
-   overhead the projection, the law and the CG updates add;
+   conductivity and 3-D isotropic elasticity (6 load cases), random two-phase cells at
+   contrast 10, CG scheme, discrete operator, at 64^3 and 128^3 (``--big``: also 256^3
+   conductivity; elasticity at 256^3 needs ~10 GB, ``--big-elasticity``; above 64^3
+   elasticity runs one load case unless ``--full``). Conductivity is run with the
+   default potential formulation for 3 load cases and for 1, and with the previous
+   gradient formulation (``formulation="gradient"``, 3 loads) in the same run, so the
+   speed-up is a ratio measured here; the "FFT-only" column is the rate if an
+   iteration cost only its FFTs (potential: one forward + one inverse scalar transform
+   per load; gradient: 2 x n_components), and "ratio" how much the stencils, the law
+   and the CG updates add to it;
 2. iterations vs contrast 10/100/1000 for "cg" and "basic" (2-D, 256^2 random discs);
 3. memory per voxel per load case: peak of numpy allocations (tracemalloc) during a
    solve, divided by voxels x load cases.
@@ -54,27 +57,35 @@ def fft_only(n, n_comp, n_loads, repeat=2):
 
 
 def throughput(sizes, problems, full=False):
-    print(f"\n{'problem':<14}{'grid':>6}{'loads':>6}{'iters':>7}{'time [s]':>10}"
+    print(f"\n{'problem':<14}{'formulation':>12}{'grid':>6}{'loads':>6}{'iters':>7}{'time [s]':>10}"
           f"{'vox*it/s':>11}{'FFT-only':>11}{'ratio':>7}{'B/voxel/load':>14}")
     for problem in problems:
         for n in sizes[problem]:
             phases = random_cell(n, 3)
-            tracemalloc.start()
-            t0 = time.perf_counter()
             if problem == "conductivity":
-                sol = solve_conductivity(phases, [1.0, 10.0])
+                runs = [("potential", 3), ("potential", 1), ("gradient", 3)]
+                if n > 128:  # the gradient formulation at 256^3 takes minutes
+                    runs = runs[:2]
             else:
                 # one load case above 64^3 keeps the default run short (per-load rates are comparable)
-                sol = solve_elasticity(phases, STIFFNESS, None if n <= 64 or full else np.eye(6)[:1])
-            dt = time.perf_counter() - t0
-            peak = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
-            n_loads, n_comp = sol.loads.shape
-            work = sol.iterations.sum() * phases.size
-            rate = work / dt
-            fft_rate = n_loads * phases.size / fft_only(n, n_comp, n_loads, repeat=1 if n > 128 else 2)
-            print(f"{problem:<14}{n:>5}^3{n_loads:>6}{int(sol.iterations.max()):>7}{dt:>10.2f}{rate:>11.2e}"
-                  f"{fft_rate:>11.2e}{fft_rate / rate:>7.2f}{peak / phases.size / n_loads:>14.0f}")
+                runs = [("gradient", 6 if n <= 64 or full else 1)]
+            for formulation, n_loads in runs:
+                tracemalloc.start()
+                t0 = time.perf_counter()
+                if problem == "conductivity":
+                    sol = solve_conductivity(phases, [1.0, 10.0], np.eye(3)[:n_loads], formulation=formulation)
+                else:
+                    sol = solve_elasticity(phases, STIFFNESS, np.eye(6)[:n_loads])
+                dt = time.perf_counter() - t0
+                peak = tracemalloc.get_traced_memory()[1]
+                tracemalloc.stop()
+                n_comp = 1 if formulation == "potential" else sol.loads.shape[1]
+                work = sol.iterations.sum() * phases.size
+                rate = work / dt
+                fft_rate = n_loads * phases.size / fft_only(n, n_comp, n_loads, repeat=1 if n > 128 else 2)
+                print(f"{problem:<14}{formulation:>12}{n:>5}^3{n_loads:>6}{int(sol.iterations.max()):>7}"
+                      f"{dt:>10.2f}{rate:>11.2e}{fft_rate:>11.2e}{fft_rate / rate:>7.2f}"
+                      f"{peak / phases.size / n_loads:>14.0f}")
 
 
 def iterations_vs_contrast(n=256):

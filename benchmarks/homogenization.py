@@ -35,6 +35,8 @@ CASES = [  # name, phases, properties, problem
      isotropic_stiffness(np.array([4.0, 40.0]), np.array([1.5, 30.0]), dim=2), "elasticity"),
     ("3-D conductivity 24^3", lambda: np.kron(random_inclusions(8, 0.2, 0.2, 3, seed=2), np.ones((3, 3, 3), int)),
      np.array([1.0, 10.0]), "conductivity"),
+    ("3-D conductivity 48^3", lambda: np.kron(random_inclusions(8, 0.2, 0.2, 3, seed=2), np.ones((6, 6, 6), int)),
+     np.array([1.0, 10.0]), "conductivity"),
     ("3-D elasticity 12^3", lambda: np.kron(random_inclusions(6, 0.2, 0.25, 3, seed=2), np.ones((2, 2, 2), int)),
      isotropic_stiffness(np.array([4.0, 40.0]), np.array([1.5, 30.0])), "elasticity"),
 ]

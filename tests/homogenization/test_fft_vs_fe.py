@@ -40,8 +40,18 @@ def test_fft_and_fe_converge_to_each_other_in_2d(problem, properties):
 
 
 def test_fft_and_fe_agree_in_3d_within_discretisation_error():
-    """3-D conductivity, 8^3 spheres map refined to 24^3: within 2 % (0.9 % at 32^3, see benchmark)."""
+    """3-D conductivity, 8^3 spheres map refined to 24^3: within 2 % (1.4 % measured; 0.39 % at 64^3, slow test)."""
     phases = refine(random_inclusions(8, 0.2, 0.2, dim=3, seed=2), 3)
     fft = homogenize(phases, np.array([1.0, 10.0]), method="fft", tol=1e-10)
     fe = homogenize(phases, np.array([1.0, 10.0]), method="fe")
     assert relative_difference(fft, fe) < 0.02
+
+
+@pytest.mark.slow
+def test_fft_and_fe_agree_within_half_a_percent_in_3d():
+    """The same 8^3 map refined to 64^3 (FE by Jacobi-PCG, ~45 s): 0.39 % measured, 0.5 % required."""
+    phases = refine(random_inclusions(8, 0.2, 0.2, dim=3, seed=2), 8)
+    fft = homogenize(phases, np.array([1.0, 10.0]), method="fft", tol=1e-10)
+    fe = homogenize(phases, np.array([1.0, 10.0]), method="fe")
+    assert relative_difference(fft, fe) < 5e-3
+    assert np.max(fe.hill_mandel) < 1e-8 and np.max(fe.residual) < 1e-10

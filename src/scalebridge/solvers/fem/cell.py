@@ -194,7 +194,7 @@ def _solve_cell(problem, mesh, element_phases, tensors, loads, boundary_conditio
             P = dirichlet_condensation(basis, basis.nodal_dofs[:, corner])
             constraint = mean_gradient_constraint(basis)
             values = E.reshape(len(E), -1).T
-    solved = solve_constrained(A, lift, P, constraint, values)
+    solved = solve_constrained(A, lift, P, constraint, values, iterative=d == 3)
     t_solve = time.perf_counter() - start - t_assembly
 
     weights = basis.dx.ravel()

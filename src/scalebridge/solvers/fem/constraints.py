@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 import skfem
-from scipy.sparse.linalg import splu
+from scipy.sparse.linalg import cg, splu
 from scipy.spatial import cKDTree
 
 from ...core.errors import ConvergenceError, InputError
@@ -232,7 +232,8 @@ class ConstrainedSolution:
 
 
 def solve_constrained(A: sp.spmatrix, lift: np.ndarray, condensation: sp.spmatrix,
-                      constraint: sp.spmatrix | None = None, values: np.ndarray | None = None) -> ConstrainedSolution:
+                      constraint: sp.spmatrix | None = None, values: np.ndarray | None = None,
+                      iterative: bool = False) -> ConstrainedSolution:
     r"""Minimise :math:`\tfrac12 u^TAu` over :math:`u = g + Pz` subject to :math:`Gu = c`, all loads at once.
 
     .. math::
@@ -241,7 +242,10 @@ def solve_constrained(A: sp.spmatrix, lift: np.ndarray, condensation: sp.spmatri
         \begin{bmatrix} -P^TAg \\ c - Gg \end{bmatrix}
 
     factorised once (sparse LU, :func:`scipy.sparse.linalg.splu`) and solved for every
-    column of :math:`g` and :math:`c`.
+    column of :math:`g` and :math:`c`. Without constraint rows (periodic, affine) the
+    system is SPD and, with ``iterative=True``, solved by Jacobi-preconditioned CG
+    instead (:func:`spd_solve`): in 3-D the LU fill-in is prohibitive (24^3 voxels:
+    8.8 s factorisation vs 0.05 s CG), in 2-D the LU is the faster.
 
     Parameters
     ----------
@@ -261,20 +265,58 @@ def solve_constrained(A: sp.spmatrix, lift: np.ndarray, condensation: sp.spmatri
     K = (P.T @ A @ P).tocsc()
     rhs = -(P.T @ (A @ g))
     n_free = K.shape[0]
-    if constraint is not None:
-        G = sp.csr_matrix(constraint)
-        B = G @ P
-        c = np.zeros((G.shape[0], g.shape[1])) if values is None else np.asarray(values, dtype=float)
-        K = sp.bmat([[K, B.T], [B, None]], format="csc")
-        rhs = np.vstack([rhs, c - G @ g])
+    if constraint is None:
+        z = spd_solve(K, rhs, iterative=iterative)
+        residual = _relative_residual(K, z, rhs)
+        return ConstrainedSolution(g + P @ z, None, residual)
+    G = sp.csr_matrix(constraint)
+    B = (G @ P).tocsr()
+    c = (np.zeros((G.shape[0], g.shape[1])) if values is None else np.asarray(values, dtype=float)) - G @ g
+    # the multiplier system stays direct: with uniform tractions K alone is singular
+    # (rigid rotations are removed only by the skew rows of G)
+    full = sp.bmat([[K, B.T], [B, None]], format="csc")
+    rhs_full = np.vstack([rhs, c])
+    x = _lu(full).solve(rhs_full)
+    z, lam, residual = x[:n_free], x[n_free:], _relative_residual(full, x, rhs_full)
+    if not (np.all(np.isfinite(z)) and np.all(np.isfinite(lam))):
+        raise ConvergenceError("solve_constrained: non-finite solution of the constrained cell system")
+    return ConstrainedSolution(g + P @ z, lam, residual)
+
+
+def _lu(K):
     try:
-        x = splu(K).solve(rhs)
+        return splu(K)
     except RuntimeError as exc:  # singular factor
         raise ConvergenceError(f"solve_constrained: the constrained cell system is singular ({exc}); "
                                "check that rigid/constant modes are removed") from exc
-    if not np.all(np.isfinite(x)):
-        raise ConvergenceError("solve_constrained: non-finite solution of the constrained cell system")
+
+
+def _relative_residual(K, x, rhs):
     scale = np.maximum(np.linalg.norm(rhs, axis=0), np.finfo(float).tiny)
-    residual = np.linalg.norm(rhs - K @ x, axis=0) / scale
-    u = g + P @ x[:n_free]
-    return ConstrainedSolution(u, x[n_free:] if constraint is not None else None, residual)
+    return np.linalg.norm(rhs - K @ x, axis=0) / scale
+
+
+def spd_solve(K: sp.spmatrix, rhs: np.ndarray, iterative: bool = False, rtol: float = 1e-12,
+              max_iter: int = 20_000) -> np.ndarray:
+    """Solve K x = rhs (SPD K) for every column: sparse LU, or Jacobi-PCG if ``iterative``.
+
+    Raises :class:`ConvergenceError` naming the column if CG does not reach ``rtol``.
+    """
+    if not iterative:
+        x = _lu(sp.csc_matrix(K)).solve(rhs)
+        if not np.all(np.isfinite(x)):
+            raise ConvergenceError("solve_constrained: non-finite solution of the cell system")
+        return x
+    K = sp.csr_matrix(K)
+    jacobi = sp.diags(1.0 / K.diagonal())
+    columns = np.atleast_2d(rhs.T).T
+    x = np.empty_like(columns, dtype=float)
+    for j in range(columns.shape[1]):  # a few load cases / constraint rows
+        if not np.any(columns[:, j]):
+            x[:, j] = 0.0
+            continue
+        x[:, j], info = cg(K, columns[:, j], rtol=rtol, atol=0.0, M=jacobi, maxiter=max_iter)
+        if info != 0:
+            raise ConvergenceError(f"solve_constrained: conjugate gradients did not converge for right-hand "
+                                   f"side {j} in {max_iter} iterations (n = {K.shape[0]})")
+    return x.reshape(rhs.shape)
