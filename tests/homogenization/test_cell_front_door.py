@@ -39,3 +39,16 @@ def test_rve_model_is_a_model_with_tangent_and_checked_scale_separation():
     (sep,) = [c for c in run_checks(point) if "separation" in c.name]
     assert sep.passed and sep.data["length_ratio"] == pytest.approx(2e-3)
     assert point.outputs["flux"].unit == "(W/(m*K))*(K/m)"
+
+
+def test_cell_model_pickles_for_process_and_dask_executors():
+    import pickle
+
+    from scalebridge.core import ProcessExecutor, evaluate_in_chunks
+
+    cell = CellModel(laminate(8, 0.5), np.array([1.0, 10.0]), method="fft")
+    clone = pickle.loads(pickle.dumps(cell))
+    g = {"gradient": np.eye(2)}
+    np.testing.assert_allclose(clone.evaluate(g)["flux"], cell.evaluate(g)["flux"], rtol=1e-12)
+    pooled = evaluate_in_chunks(cell, {"gradient": np.tile(np.eye(2), (3, 1))}, ProcessExecutor(2), chunk_size=2)
+    np.testing.assert_allclose(pooled["flux"], np.tile(cell.solution.effective.T, (3, 1)), rtol=1e-12)

@@ -114,16 +114,17 @@ class CellModel:
         self.inputs = {g: Port(gradient_unit, (n,), f"macroscopic mean {g}")}
         self.outputs = {q: Port(flux_unit, (n,), f"volume-averaged {q}")}
         self.scale = Scale(cell_size, np.inf, name)
-        self._solve = lambda: homogenize(self.phases, self.properties, problem, method=method,
-                                         boundary_condition=boundary_condition, unit=property_unit, **options)
+        self.method, self.boundary_condition, self.property_unit = method, boundary_condition, property_unit
+        self.options = options
         self._solution: CellSolution | None = None
-        self.method, self.boundary_condition = method, boundary_condition
 
     @property
     def solution(self) -> CellSolution:
         """The cell solution (all unit load cases), computed on first use."""
         if self._solution is None:
-            self._solution = self._solve()
+            self._solution = homogenize(self.phases, self.properties, self.problem, method=self.method,
+                                        boundary_condition=self.boundary_condition, unit=self.property_unit,
+                                        **self.options)
         return self._solution
 
     def evaluate(self, inputs: Mapping[str, np.ndarray], state: Any = None) -> Evaluation:
