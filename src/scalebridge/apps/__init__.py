@@ -20,7 +20,7 @@ from ..core.errors import InputError
 __all__ = ["APPS", "load_app"]
 
 #: App name -> importable module.
-APPS = {"catalysis": "scalebridge.apps.catalysis"}
+APPS = {"catalysis": "scalebridge.apps.catalysis", "composites": "scalebridge.apps.composites"}
 
 
 def load_app(name: str) -> ModuleType:
