@@ -68,3 +68,36 @@ def test_material_models_are_checked():
                                 {"flux": Port("W/m^2", (3,))}, Scale(1, 1), "3-D law")
     with pytest.raises(InputError, match=r"expected \(2,\)"):
         fe2_solve(MESH, "conduction", wrong_shape, dirichlet={LEFT: 0.0})
+
+
+def test_linear_fe2_with_a_cell_solve_per_point_equals_single_scale_fe():
+    """Plane-strain plate, random-fibre RVE solved by FFT at every macro quadrature point (true FE²)
+    vs single-scale FE with the precomputed homogenised stiffness: equal to 1e-8 (issue 4)."""
+    from scalebridge.homogenization.microstructure import random_inclusions
+    from scalebridge.solvers.tensors import isotropic_stiffness
+
+    phases = random_inclusions(32, 0.3, 0.1, dim=2, seed=5)
+    stiffness = isotropic_stiffness(np.array([70e9, 220e9]), np.array([26e9, 180e9]), dim=2)
+    live = CellModel(phases, stiffness, "elasticity", method="fft", tol=1e-12, property_unit="Pa", per_point=True)
+    C = live.solution.effective
+    law = FunctionModel(lambda strain: ({"stress": strain @ C.T}, {("stress", "strain"): np.broadcast_to(C, (len(strain), 3, 3))}),
+                        {"strain": Port("", (3,))}, {"stress": Port("Pa", (3,))}, Scale("1 mm", np.inf), "homogenised")
+    mesh = skfem.MeshTri.init_tensor(np.linspace(0, 2, 9), np.linspace(0, 1, 5))
+    bc = {"dirichlet": {LEFT: {"x": 0.0, "y": 0.0}}, "neumann": {(lambda x: np.isclose(x[0], 2)): [1e7, -2e6]}}
+    single = fe2_solve(mesh, "mechanics", law, **bc)
+    fe2 = fe2_solve(mesh, "mechanics", rve_model(live, scale=Scale("1 m", np.inf, "plate")), **bc)
+    np.testing.assert_allclose(fe2.u, single.u, rtol=1e-8, atol=1e-8 * np.abs(single.u).max())
+    np.testing.assert_allclose(fe2.fluxes, single.fluxes, rtol=1e-8, atol=1e-8 * np.abs(single.fluxes).max())
+
+
+def test_dask_local_cluster_gives_the_serial_fe2_solution():
+    """The same on-the-fly FE² run on a LocalCluster with 2 workers is identical to serial (issue 4)."""
+    distributed = pytest.importorskip("distributed")
+    from scalebridge.core import DaskExecutor
+
+    bc = {"dirichlet": {LEFT: 0.0, RIGHT: 1.0}}
+    serial = fe2_solve(MESH, "conduction", OnTheFly(LAW, cache=False), **bc)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        dask = fe2_solve(MESH, "conduction", OnTheFly(LAW, DaskExecutor(client), chunk_size=30, cache=False), **bc)
+    np.testing.assert_array_equal(dask.u, serial.u)

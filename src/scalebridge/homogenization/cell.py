@@ -97,11 +97,15 @@ class CellModel:
     ``flux`` (d,) or ``stress`` (m,) in ``flux_unit``; tangents
     d(flux)/d(gradient) = the effective tensor at every point. The effective tensor
     is computed by one :func:`homogenize` call (all load cases) on first use.
+
+    With ``per_point=True`` every evaluation solves the cell again with the batch of
+    macroscopic gradients as its load cases (true FE² for a linear cell: one cell solve
+    per macro point) and returns the volume-averaged fluxes of those solves.
     """
 
     def __init__(self, phases, properties, problem: str = "conductivity", *, method: str = "fft",
                  boundary_condition: str = "periodic", cell_size: Any = "10 um", property_unit: str = "",
-                 gradient_unit: str = "", name: str = "RVE", **options):
+                 gradient_unit: str = "", name: str = "RVE", per_point: bool = False, **options):
         self.phases = np.asarray(phases)
         self.properties = np.asarray(properties, dtype=float)
         if problem not in PROBLEMS:
@@ -115,7 +119,7 @@ class CellModel:
         self.outputs = {q: Port(flux_unit, (n,), f"volume-averaged {q}")}
         self.scale = Scale(cell_size, np.inf, name)
         self.method, self.boundary_condition, self.property_unit = method, boundary_condition, property_unit
-        self.options = options
+        self.options, self.per_point = options, per_point
         self._solution: CellSolution | None = None
 
     @property
@@ -131,14 +135,20 @@ class CellModel:
         g, q = self._names
         K = self.solution.effective
         grad = np.asarray(inputs[g], dtype=float)
-        flux = grad @ K.T
+        if self.per_point:
+            solved = homogenize(self.phases, self.properties, self.problem, method=self.method,
+                                boundary_condition=self.boundary_condition, loads=grad, unit=self.property_unit,
+                                **self.options)
+            flux = solved.mean_flux
+        else:
+            flux = grad @ K.T
         tangent = np.broadcast_to(K, (len(grad),) + K.shape)
         return Evaluation(outputs={q: flux}, tangents={(q, g): tangent},
                           info={"hill_mandel": float(np.max(self.solution.hill_mandel))})
 
     def parameters(self) -> dict[str, Any]:
         return {"grid": list(self.phases.shape), "phases": int(self.properties.shape[0]), "problem": self.problem,
-                "method": self.method, "boundary_condition": self.boundary_condition}
+                "method": self.method, "boundary_condition": self.boundary_condition, "per_point": self.per_point}
 
 
 def rve_model(cell: CellModel, *, scale: Scale, name: str = "material point") -> Any:
