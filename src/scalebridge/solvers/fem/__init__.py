@@ -16,9 +16,12 @@ from .constraints import (ConstrainedSolution, affine_lift, boundary_dofs, conde
                           periodic_node_map, solve_constrained)
 from .macro import MacroSolution, MacroStep, solve_macro
 from .mesh import cell_mesh, circular_inclusion_mesh, element_volumes, lagrange_element, voxel_mesh
+from .nonlinear_cell import (CellDiscretisation, NonlinearCellResult, discretise_cell, initial_cell_state,
+                             solve_nonlinear_cell)
 
 __all__ = ["BOUNDARY_CONDITIONS", "solve_conductivity_fe", "solve_elasticity_fe", "ConstrainedSolution",
            "affine_lift", "boundary_dofs", "condensation_matrix", "dirichlet_condensation",
            "mean_gradient_constraint", "periodic_condensation", "periodic_node_map", "solve_constrained",
            "cell_mesh", "circular_inclusion_mesh", "element_volumes", "lagrange_element", "voxel_mesh",
-           "MacroSolution", "MacroStep", "solve_macro"]
+           "MacroSolution", "MacroStep", "solve_macro",
+           "CellDiscretisation", "NonlinearCellResult", "discretise_cell", "initial_cell_state", "solve_nonlinear_cell"]
