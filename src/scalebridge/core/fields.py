@@ -22,7 +22,8 @@ from pydantic import BeforeValidator, ConfigDict
 
 from .units import energy_per_particle, to_si
 
-__all__ = ["quantity", "energy", "STRICT"]
+__all__ = ["quantity", "energy", "STRICT", "Temperature", "Pressure", "Length", "Velocity", "Diffusivity",
+           "Concentration", "ThermalConductivity", "Modulus"]
 
 #: Model config for scenario schemas: unknown keys are errors, not silently ignored.
 STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -51,3 +52,14 @@ def quantity(unit: str, *, positive: bool = False, nonnegative: bool = False):
 def energy(*, positive: bool = False, nonnegative: bool = False):
     """A scenario field holding an energy per particle (J, eV or kJ/mol), stored in J."""
     return Annotated[float, BeforeValidator(_converter("J", positive, nonnegative, energy_per_particle))]
+
+
+#: Common scenario fields (SI floats after validation).
+Temperature = quantity("K", positive=True)
+Pressure = quantity("Pa", nonnegative=True)
+Length = quantity("m", positive=True)
+Velocity = quantity("m/s", positive=True)
+Diffusivity = quantity("m^2/s", positive=True)
+Concentration = quantity("mol/m^3", positive=True)
+ThermalConductivity = quantity("W/(m*K)", nonnegative=True)
+Modulus = quantity("Pa", positive=True)

@@ -6,17 +6,10 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from ...core.fields import STRICT, quantity
+from ...core.fields import STRICT, Concentration, Diffusivity, Length, Pressure, Temperature, Velocity
 from ...laws.mechanism import Mechanism
 
 __all__ = ["Scenario"]
-
-Temperature = quantity("K", positive=True)
-Pressure = quantity("Pa", nonnegative=True)
-Length = quantity("m", positive=True)
-Diffusivity = quantity("m^2/s", positive=True)
-Concentration = quantity("mol/m^3", positive=True)
-Velocity = quantity("m/s", positive=True)
 
 
 

@@ -6,13 +6,10 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, Field, model_validator
 
-from ...core.fields import STRICT, quantity
+from ...core.fields import STRICT, Length, Modulus
+from ...core.fields import ThermalConductivity as Conductivity
 
 __all__ = ["Scenario"]
-
-Conductivity = quantity("W/(m*K)", nonnegative=True)
-Modulus = quantity("Pa", positive=True)
-Length = quantity("m", positive=True)
 
 
 class Phase(BaseModel):
