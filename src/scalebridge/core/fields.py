@@ -18,11 +18,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 from .units import energy_per_particle, to_si
 
-__all__ = ["quantity", "energy", "STRICT", "Temperature", "Pressure", "Length", "Velocity", "Diffusivity",
+__all__ = ["quantity", "energy", "STRICT", "ScenarioHeader", "Temperature", "Pressure", "Length", "Velocity", "Diffusivity",
            "Concentration", "ThermalConductivity", "Modulus"]
 
 #: Model config for scenario schemas: unknown keys are errors, not silently ignored.
@@ -63,3 +63,13 @@ Diffusivity = quantity("m^2/s", positive=True)
 Concentration = quantity("mol/m^3", positive=True)
 ThermalConductivity = quantity("W/(m*K)", nonnegative=True)
 Modulus = quantity("Pa", positive=True)
+
+
+class ScenarioHeader(BaseModel):
+    """Fields every scenario file has; an app's schema subclasses it and adds ``app``."""
+
+    model_config = STRICT
+    name: str = "scenario"
+    description: str = ""
+    references: list[str] = []
+    seed: int = 0

@@ -6,7 +6,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from ...core.fields import STRICT, Concentration, Diffusivity, Length, Pressure, Temperature, Velocity
+from ...core.fields import STRICT, ScenarioHeader, Concentration, Diffusivity, Length, Pressure, Temperature, Velocity
 from ...laws.mechanism import Mechanism
 
 __all__ = ["Scenario"]
@@ -74,7 +74,7 @@ class Tables(BaseModel):
     decades: float = Field(8.0, gt=0, le=16)
 
 
-class Scenario(BaseModel):
+class Scenario(ScenarioHeader):
     """A catalysis scenario: mechanism, conditions, pellet and reactor.
 
     ``mechanism`` uses the layout of
@@ -83,12 +83,7 @@ class Scenario(BaseModel):
     held at their feed pressures); ``product`` defines the turnover frequency.
     """
 
-    model_config = STRICT
     app: Literal["catalysis"]
-    name: str = "catalysis"
-    description: str = ""
-    references: list[str] = []
-    seed: int = 0
     mechanism: dict[str, Any]
     reactant: str
     product: str

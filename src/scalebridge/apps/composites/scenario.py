@@ -6,7 +6,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, Field, model_validator
 
-from ...core.fields import STRICT, Length, Modulus
+from ...core.fields import STRICT, ScenarioHeader, Length, Modulus
 from ...core.fields import ThermalConductivity as Conductivity
 
 __all__ = ["Scenario"]
@@ -58,15 +58,10 @@ class Solvers(BaseModel):
     fe_boundary_conditions: list[Literal["affine", "periodic", "traction"]] = ["affine", "periodic", "traction"]
 
 
-class Scenario(BaseModel):
+class Scenario(ScenarioHeader):
     """A composite: phases, microstructure, scales; effective properties by every method."""
 
-    model_config = STRICT
     app: Literal["composites"]
-    name: str = "composite"
-    description: str = ""
-    references: list[str] = []
-    seed: int = 0
     problem: Literal["conductivity", "elasticity"]
     phases: list[Phase] = Field(min_length=2, max_length=2)
     microstructure: Microstructure
