@@ -41,6 +41,10 @@ def test_macro_newton_converges_quadratically_with_condensed_rve_tangents():
             ratios = r[2:] / r[1:-1] ** 2
             assert np.all(ratios < 1e3), ratios  # quadratic; a linear rate would blow this up
     assert np.max(committed["state"]["alpha"]) > 0  # the matrix yielded somewhere
+    n_points = len(sol.weights)  # one micro solve per point per material call, no cache
+    assert sol.timings["micro_solves"] == sol.timings["material_calls"] * n_points
+    assert sol.timings["fine_evaluations"] == sol.timings["micro_solves"] and sol.timings["cache_hits"] == 0
+    assert sol.timings["micro_solves_per_second"] > 0
 
 
 def test_unloading_leaves_residual_deflection():

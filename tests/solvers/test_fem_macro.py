@@ -198,6 +198,46 @@ def test_cutback_reaches_the_solution_with_smaller_steps():
         solve_macro(mesh, "conduction", fragile, dirichlet={left: 0.0, right: 1.0}, max_cutbacks=1)
 
 
+def test_material_convergence_error_cuts_the_step_back():
+    """A material that raises ConvergenceError (a micro Newton that fails on too large an
+    increment) fails the macro step like a NaN does: the step is halved and retried."""
+    mesh = skfem.MeshTri.init_tensor(np.linspace(0, 1, 6), np.linspace(0, 0.2, 2))
+    right = lambda x: np.isclose(x[0], 1.0)  # noqa: E731
+
+    def micro_newton(g, state, step):
+        q, C, new = fragile(g, state, step)
+        if np.isnan(q).any():
+            raise ConvergenceError("micro Newton did not converge")
+        return q, C, new
+
+    sol = solve_macro(mesh, "conduction", micro_newton, dirichlet={left: 0.0, right: 1.0})
+    assert sol.cutbacks == 2 and "micro Newton did not converge" in sol.failures[0]
+    np.testing.assert_allclose(sol.u, mesh.p[0], atol=1e-12)
+
+
+def test_failed_newton_attempt_is_never_committed():
+    """The two failed attempts (to 1.0 and 0.5) leave no trace: every material call sees the
+    state of the last *converged* step, and exactly the four converged steps are committed
+    (state = gradient there: (t, 0) at load factor t)."""
+    mesh = skfem.MeshTri.init_tensor(np.linspace(0, 1, 6), np.linspace(0, 0.2, 2))
+    right = lambda x: np.isclose(x[0], 1.0)  # noqa: E731
+    calls, commits = [], []
+
+    def recording(g, state, step):
+        calls.append((step.load_factor, state))
+        return fragile(g, state, step)
+
+    sol = solve_macro(mesh, "conduction", recording, dirichlet={left: 0.0, right: 1.0}, commit=commits.append)
+    assert sol.cutbacks == 2 and len(commits) == 4
+    for t, state in zip(sol.load_factors, commits):
+        np.testing.assert_allclose(state, np.tile([t, 0.0], (len(state), 1)), atol=1e-12)
+    attempted = {t for t, state in calls if state is None}
+    assert {1.0, 0.5, 0.25} <= attempted  # the failed attempts ran from the initial state
+    converged = [None] + commits
+    for load_factor, state in calls:  # every call saw a committed state, never a failed trial's
+        assert any(state is c for c in converged)
+
+
 def test_nan_material_names_the_bad_points():
     mesh = skfem.MeshTri.init_tensor(np.linspace(0, 1, 4), np.linspace(0, 1, 4))
 

@@ -74,6 +74,31 @@ def fe2_solve(mesh, problem: str, material: Model, **options: Any) -> MacroSolut
     **options
         Passed to :func:`scalebridge.solvers.fem.solve_macro` (``dirichlet``, ``neumann``,
         ``load_steps``, ``state``, ``commit``, ``progress``, Newton settings).
+
+    Returns
+    -------
+    MacroSolution
+        Macro fields, Newton history (``iterations``, ``residuals``) and ``timings``,
+        which here also count the micro solves: ``micro_solves`` (material points
+        evaluated, summed over all macro Newton iterations), ``micro_solves_per_second``
+        (per second of material time) and, when ``material`` keeps ``statistics`` (as
+        :class:`~scalebridge.coupling.on_the_fly.OnTheFly` does), ``fine_evaluations``
+        and ``cache_hits`` of this run.
     """
     dim = mesh.p.shape[0]
-    return solve_macro(mesh, problem, material_from_model(material, problem, dim), **options)
+    evaluate = material_from_model(material, problem, dim)
+    count = {"points": 0}
+
+    def counted(gradients, state, step):
+        count["points"] += len(gradients)
+        return evaluate(gradients, state, step)
+
+    stats = getattr(material, "statistics", None)
+    before = dict(stats) if isinstance(stats, dict) else None
+    sol = solve_macro(mesh, problem, counted, **options)
+    sol.timings["micro_solves"] = count["points"]
+    sol.timings["micro_solves_per_second"] = count["points"] / max(sol.timings["material"], 1e-300)
+    if before is not None:
+        for key in ("fine_evaluations", "cache_hits"):
+            sol.timings[key] = material.statistics[key] - before.get(key, 0)
+    return sol

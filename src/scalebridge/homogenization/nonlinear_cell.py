@@ -57,7 +57,7 @@ class NonlinearCellModel:
 
     def __init__(self, phases, materials, problem: str = "mechanics", *, cell_size: Any = "10 um",
                  boundary_condition: str = "periodic", tol: float = 1e-10, max_iter: int = 30,
-                 line_search: bool = False, stress_unit: str = "Pa", name: str = "nonlinear RVE"):
+                 line_search: bool = True, stress_unit: str = "Pa", name: str = "nonlinear RVE"):
         if problem not in PROBLEMS:
             raise InputError(f"{name}: problem {problem!r}, expected one of {PROBLEMS}")
         self.phases = np.asarray(phases).astype(int)

@@ -130,8 +130,9 @@ def solve_macro(mesh: skfem.Mesh, problem: str, material: Callable, *, dirichlet
     A step converges when :math:`\|r_f\| \le \mathrm{tol}\cdot\max(\|f_{int}\|, \lambda\|f_{ext}\|)`
     (all dofs, largest over the path so far, so unloading to zero keeps a scale;
     round-off floor :math:`10^3\epsilon` of the same scale). On failure
-    (non-finite material output or solution, divergence, failed line search,
-    ``max_newton`` reached) the increment is halved and retried from the last
+    (non-finite material output or solution, a :class:`ConvergenceError` raised by the
+    material, e.g. by a micro Newton, divergence, failed line search, ``max_newton``
+    reached) the increment is halved and retried from the last
     converged state, at most ``max_cutbacks`` times per load step (Wriggers 2008, sec. 5.1).
 
     Parameters

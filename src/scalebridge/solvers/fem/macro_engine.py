@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 import skfem
 
-from ...core.errors import InputError
+from ...core.errors import ConvergenceError, InputError
 from ..tensors import mandel_size
 from .cell import _components
 from .mesh import lagrange_element
@@ -116,11 +116,16 @@ class Engine:
         return g, value
 
     def evaluate(self, u, state, step_index, load_factor, iteration):
-        """Material at all points: (g, q, C, Cu or None, new_state); StepFailed on non-finite output."""
+        """Material at all points: (g, q, C, Cu or None, new_state); StepFailed on non-finite output
+        or when the material raises :class:`ConvergenceError`."""
         g, value = self.fields(u)
         start = time.perf_counter()
-        out = self.material(g, state, MacroStep(step_index, load_factor, iteration, self.x, value))
-        self.timings["material"] += time.perf_counter() - start
+        try:
+            out = self.material(g, state, MacroStep(step_index, load_factor, iteration, self.x, value))
+        except ConvergenceError as exc:  # e.g. a micro Newton: fail the step, so it is cut back
+            raise StepFailed(f"material did not converge: {exc}") from None
+        finally:
+            self.timings["material"] += time.perf_counter() - start
         self.timings["material_calls"] += 1
         if not isinstance(out, tuple) or len(out) not in (3, 4):
             raise InputError("material: expected a tuple (flux, tangent, new_state[, field_tangent]), got "

@@ -295,7 +295,7 @@ class NonlinearCellResult:
 
 def solve_nonlinear_cell(phases, materials, macro_load, state=None, *, problem: str = "mechanics",
                          boundary_condition: str = "periodic", tol: float = 1e-10, max_iter: int = 30,
-                         line_search: bool = False, mesh=None, return_fields: bool = False) -> NonlinearCellResult:
+                         line_search: bool = True, mesh=None, return_fields: bool = False) -> NonlinearCellResult:
     r"""Solve a nonlinear cell at a batch of macro points (Newton on the fluctuation, see module docstring).
 
     Parameters
@@ -319,7 +319,8 @@ def solve_nonlinear_cell(phases, materials, macro_load, state=None, *, problem: 
     max_iter : int
         Newton corrections allowed per point.
     line_search : bool
-        Backtrack (halving, up to 8 times) when a full step increases :math:`\|r\|`.
+        Backtrack (halving, up to 8 times) when a full step increases :math:`\|r\|` (default;
+        a full step that decreases it is always taken, so quadratic convergence is kept).
     mesh : (skfem.Mesh, ndarray of int) or CellDiscretisation, optional
     return_fields : bool
 
