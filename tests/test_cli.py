@@ -95,3 +95,39 @@ def test_numerical_failure_exits_3_and_records_the_failure(tmp_path, capsys, mon
     (record,) = (tmp_path / "runs").iterdir()
     meta = json.loads((record / "run.json").read_text())
     assert meta["status"] == "failed" and "ConvergenceError" in meta["error"]
+
+
+# ---------------------------------------------------------------- check a saved surrogate
+
+def _saved_conductivity_surrogate(tmp_path, margin, degree):
+    """A PCE of an Arrhenius ionic conductivity (Ea = 1 eV) on 550-650 K, saved to .npz."""
+    import numpy as np
+
+    from scalebridge.core import FunctionModel, Port, Scale
+    from scalebridge.reduction import Declarations, fit_surrogate, save
+
+    model = FunctionModel(lambda temperature: {"conductivity": 1e5 * np.exp(-1.0 / (8.617333e-5 * temperature))},
+                          {"temperature": Port("K")}, {"conductivity": Port("S/m")}, Scale("1 um", np.inf), "ionic")
+    surrogate = fit_surrogate(model, "pce", {"temperature": ("550 K", "650 K")}, 32, degree=degree, held_out=8,
+                              declarations=Declarations(positive=("conductivity",), margin=margin))
+    return save(surrogate, tmp_path / "conductivity.npz")
+
+
+def test_check_a_saved_surrogate_prints_its_fidelity(tmp_path, capsys):
+    path = _saved_conductivity_surrogate(tmp_path, margin=0.0, degree=5)
+    assert main(["check", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "held-out error conductivity" in out and "positive conductivity" in out and "FAIL" not in out
+
+
+def test_check_a_surrogate_that_goes_negative_outside_its_box_fails(tmp_path, capsys):
+    path = _saved_conductivity_surrogate(tmp_path, margin=0.5, degree=3)
+    assert main(["check", str(path)]) == 1
+    assert "FAIL" in capsys.readouterr().out
+
+
+def test_check_a_file_that_is_not_a_surrogate_exits_2(tmp_path, capsys):
+    bad = tmp_path / "bad.npz"
+    bad.write_text("not an archive")
+    assert main(["check", str(bad)]) == 2
+    assert "cannot read surrogate file" in capsys.readouterr().err

@@ -22,15 +22,18 @@ from .core.describe import describe
 from .core.errors import ConvergenceError, ScalebridgeError
 from .figures import scale_map
 from .records import RunRecord
+from .reduction.archive import load_surrogate
 from .scenario import LoadedScenario, load_scenario
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_NUMERICAL_FAILURE = 0, 1, 2, 3
+#: Suffix of a surrogate written by :func:`scalebridge.reduction.archive.save`.
+SURROGATE_SUFFIX = ".npz"
 
 
-def _checks_table(checks) -> Table:
-    table = Table(title="Checks (no solve)")
+def _checks_table(checks, title: str = "Checks (no solve)") -> Table:
+    table = Table(title=title)
     table.add_column("check")
     table.add_column("result")
     table.add_column("details")
@@ -82,10 +85,11 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="scalebridge", description="Build, run and verify multiscale models.")
     sub = p.add_subparsers(dest="command", required=True)
     for name, help_ in (("run", "solve a scenario and write a run record"),
-                        ("check", "units and scale-separation report, no solve"),
+                        ("check", "units and scale-separation report, no solve; for a saved surrogate "
+                                  "(.npz) its fidelity checks"),
                         ("describe", "the scenario's model tree as JSON")):
         s = sub.add_parser(name, help=help_)
-        s.add_argument("scenario", help="scenario YAML file")
+        s.add_argument("scenario", help="scenario YAML file" + (" or saved surrogate (.npz)" if name == "check" else ""))
         if name == "run":
             s.add_argument("-o", "--output", default="runs", help="directory for run records (default: runs)")
     sub.add_parser("list", help="available apps and shipped scenarios")
@@ -110,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "demo":
             return _run(load_scenario(_shipped("catalysis")["catalysis/co_oxidation"]), Path(args.output), console)
+        if args.command == "check" and Path(args.scenario).suffix == SURROGATE_SUFFIX:
+            checks = run_checks(load_surrogate(args.scenario))
+            console.print(_checks_table(checks, "Fidelity checks (surrogate only, no fine solve)"))
+            return EXIT_OK if all(c.passed for c in checks) else EXIT_CHECK_FAILED
         scenario = load_scenario(args.scenario)
         if args.command == "describe":
             print(json.dumps(describe(scenario.app.build(scenario.config)), indent=2))

@@ -15,7 +15,7 @@ from .errors import InputError
 from .model import Model, Scale
 
 __all__ = ["CheckResult", "ScaleSeparation", "walk", "bridges", "check_units", "scale_separation",
-           "check_scale_separation", "run_checks", "HIERARCHICAL_BELOW", "CONCURRENT_BELOW"]
+           "check_scale_separation", "check_fidelity", "run_checks", "HIERARCHICAL_BELOW", "CONCURRENT_BELOW"]
 
 #: Scale ratio eps = max(l_fine/l_coarse, t_fine/t_coarse) below which a fine model
 #: may be replaced by an offline bridging law (hierarchical coupling).
@@ -162,6 +162,22 @@ def check_scale_separation(model: Model, **thresholds) -> list[CheckResult]:
     return results
 
 
+def check_fidelity(model: Model) -> list[CheckResult]:
+    """Fidelity results of every node of the tree that can check itself (surrogates).
+
+    Duck-typed: a node with a callable ``fidelity_checks()`` returning
+    :class:`CheckResult` records (held-out error, positivity, symmetry,
+    dissipation, ...; see ``scalebridge.reduction.fidelity``). Such checks
+    evaluate the surrogate, never the fine model it replaces.
+    """
+    results = []
+    for node, _ in walk(model):
+        own = getattr(node, "fidelity_checks", None)
+        if callable(own):
+            results.extend(own())
+    return results
+
+
 def run_checks(model: Model) -> list[CheckResult]:
-    """All static checks of a model tree (no solve): units and scale separation."""
-    return check_units(model) + check_scale_separation(model)
+    """All checks of a model tree that need no fine solve: units, scale separation, surrogate fidelity."""
+    return check_units(model) + check_scale_separation(model) + check_fidelity(model)

@@ -82,8 +82,9 @@ def fe2_solve(mesh, problem: str, material: Model, **options: Any) -> MacroSolut
         which here also count the micro solves: ``micro_solves`` (material points
         evaluated, summed over all macro Newton iterations), ``micro_solves_per_second``
         (per second of material time) and, when ``material`` keeps ``statistics`` (as
-        :class:`~scalebridge.coupling.on_the_fly.OnTheFly` does), ``fine_evaluations``
-        and ``cache_hits`` of this run.
+        :class:`~scalebridge.coupling.on_the_fly.OnTheFly` and
+        :class:`~scalebridge.coupling.adaptive.Adaptive` do), the ``fine_evaluations``
+        (and ``cache_hits``) of this run.
     """
     dim = mesh.p.shape[0]
     evaluate = material_from_model(material, problem, dim)
@@ -100,5 +101,6 @@ def fe2_solve(mesh, problem: str, material: Model, **options: Any) -> MacroSolut
     sol.timings["micro_solves_per_second"] = count["points"] / max(sol.timings["material"], 1e-300)
     if before is not None:
         for key in ("fine_evaluations", "cache_hits"):
-            sol.timings[key] = material.statistics[key] - before.get(key, 0)
+            if key in before:
+                sol.timings[key] = material.statistics[key] - before[key]
     return sol
