@@ -101,7 +101,7 @@ class Adaptive:
                 if other.shape != port.shape:
                     raise InputError(f"Adaptive: {label} {key!r} has shape {other.shape} in the surrogate, "
                                      f"{port.shape} in the fine model")
-        self.fine, self.surrogate = fine, surrogate
+        self.model, self.surrogate = fine, surrogate  # not `fine`: same scale, no bridge (see core.checks.bridges)
         self.children = [fine]
         self.name = name or f"adaptive({fine.name})"
         self.inputs, self.outputs, self.scale = dict(fine.inputs), dict(fine.outputs), fine.scale
