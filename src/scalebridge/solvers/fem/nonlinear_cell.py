@@ -98,6 +98,7 @@ class CellDiscretisation:
         else:
             P = dirichlet_condensation(basis).tocoo()
         self.n_free = int(P.shape[1])
+        self.elastic_operators: dict = {}  # per material set, see _elastic_operator
         reduced = np.full(basis.N, -1)
         reduced[P.row] = P.col
         self.local = reduced[basis.element_dofs.T]                          # (n_el, n_loc), -1 if fixed
@@ -177,6 +178,8 @@ class _Law:
             raise InputError(f"materials: phase id {n_phases - 1} used but only {len(materials)} materials given")
         self.cell, self.m = cell, cell.m
         kinds = [self._kind(i, mat, cell) for i, mat in enumerate(materials)]
+        self.key = tuple(tuple((k, np.asarray(v, dtype=float).tobytes()) for k, v in sorted(mat.items()))
+                         for mat in materials)
         ph = cell.point_phases
         self.j2 = np.flatnonzero(np.isin(ph, [i for i, k in enumerate(kinds) if k == "j2"]))
         self.linear = np.flatnonzero(np.isin(ph, [i for i, k in enumerate(kinds) if k == "elastic"]))
@@ -240,6 +243,32 @@ class _Law:
             tangent[self.conductor] = (k[:, None, None] * np.eye(self.m)
                                        + (2.0 * self.k0 * self.a)[:, None, None] * g[:, :, None] * g[:, None, :])
         return stress, tangent, new_plastic, new_alpha
+
+
+@dataclass(frozen=True)
+class _ElasticOperator:
+    """Factorised elastic stiffness of a cell and its condensed elastic tangent (see :func:`_elastic_operator`)."""
+
+    lu: Any
+    tangent: np.ndarray
+
+
+def _elastic_operator(cell: CellDiscretisation, law: _Law) -> _ElasticOperator:
+    r"""The elastic :math:`K_{ff}` (factorised) and :math:`\mathbb C^{el}`, once per cell and material set.
+
+    A mechanics step that stays elastic at every micro point is linear: one solve with
+    the elastic :math:`K_{ff}` from the committed fluctuation is exact, and the
+    consistent tangent is the elastic one, :math:`\mathbb D_q = \mathbb C_q`, so the
+    condensed macro tangent is the constant :math:`\mathbb C^{el}`.
+    """
+    if law.key not in cell.elastic_operators:
+        zero = np.zeros((cell.n_points, cell.m))
+        _, D, _, _ = law(zero, np.zeros((cell.n_points, 6)), np.zeros(cell.n_points))  # f < 0: elastic
+        lu = splu(cell.stiffness(D), permc_spec="MMD_AT_PLUS_A", options={"SymmetricMode": True})
+        K_fE, K_Ef = cell.coupling(D)
+        tangent = (np.einsum("p,pab->ab", cell.weights.ravel(), D) - K_Ef @ lu.solve(K_fE)) / cell.volume
+        cell.elastic_operators[law.key] = _ElasticOperator(lu, tangent)
+    return cell.elastic_operators[law.key]
 
 
 def initial_cell_state(cell: CellDiscretisation, n_points: int) -> dict[str, np.ndarray]:
@@ -345,15 +374,19 @@ def solve_nonlinear_cell(phases, materials, macro_load, state=None, *, problem: 
     iterations, history, hill_mandel = np.zeros(n_batch, dtype=int), [], np.empty(n_batch)
     fields = [] if return_fields else None
     w = cell.weights.ravel()
+    elastic = _elastic_operator(cell, law) if cell.problem == "mechanics" else None
     for b in range(n_batch):  # independent nonlinear solves, one per macro point
         plastic = None if cell.problem == "conduction" else np.asarray(old["plastic_strain"][b], dtype=float)
         alpha = None if cell.problem == "conduction" else np.asarray(old["alpha"][b], dtype=float)
         z, it, hist, lu, evaluated = _newton(cell, law, E[b], np.array(old["fluctuation"][b], dtype=float),
-                                             plastic, alpha, tol, max_iter, line_search, b)
+                                             plastic, alpha, tol, max_iter, line_search, b, elastic)
         strain, stress, D, new_plastic, new_alpha = evaluated
-        K_fE, K_Ef = cell.coupling(D)
         mean[b] = w @ stress / cell.volume
-        tangent[b] = (np.einsum("p,pab->ab", w, D) - K_Ef @ lu.solve(K_fE)) / cell.volume
+        if lu is None:  # the step stayed elastic everywhere
+            tangent[b] = elastic.tangent
+        else:
+            K_fE, K_Ef = cell.coupling(D)
+            tangent[b] = (np.einsum("p,pab->ab", w, D) - K_Ef @ lu.solve(K_fE)) / cell.volume
         iterations[b], hill_mandel[b] = it, hill_mandel_residual(strain.T[None], stress.T[None], w)[0]
         history.append(np.array(hist))
         new_state["fluctuation"][b] = z
@@ -367,7 +400,14 @@ def solve_nonlinear_cell(phases, materials, macro_load, state=None, *, problem: 
     return NonlinearCellResult(mean, tangent, new_state, iterations, history, hill_mandel, fields, info)
 
 
-def _newton(cell, law, E, z, plastic, alpha, tol, max_iter, line_search, index):
+def _newton(cell, law, E, z, plastic, alpha, tol, max_iter, line_search, index, elastic=None):
+    """Newton from the committed fluctuation ``z``; returns (z, iterations, history, lu, evaluated).
+
+    Mechanics first tries the elastic predictor (one solve with the cached elastic
+    factorisation): if the step stays elastic at every point it is exact and ``lu`` is
+    None (the caller uses the elastic condensed tangent); otherwise Newton continues
+    from the better of the two starts.
+    """
     def evaluate(z):
         strain = cell.strain(E, z)
         stress, D, ep, a = law(strain, plastic, alpha)
@@ -381,6 +421,15 @@ def _newton(cell, law, E, z, plastic, alpha, tol, max_iter, line_search, index):
 
     r, relative, evaluated = evaluate(z)
     history = [relative]
+    if elastic is not None:
+        if relative > tol:
+            z_elastic = z - elastic.lu.solve(r)
+            trial = evaluate(z_elastic)
+            if trial[1] < relative:
+                z, (r, relative, evaluated) = z_elastic, trial
+                history.append(relative)
+        if relative <= tol and np.array_equal(evaluated[4], alpha):  # no point yielded in this step
+            return z, len(history) - 1, history, None, evaluated
     for it in range(max_iter + 1):
         try:
             lu = splu(cell.stiffness(evaluated[2]), permc_spec="MMD_AT_PLUS_A",
@@ -389,7 +438,7 @@ def _newton(cell, law, E, z, plastic, alpha, tol, max_iter, line_search, index):
             raise ConvergenceError(f"solve_nonlinear_cell: macro point {index}: singular cell stiffness at "
                                    f"Newton iteration {it} ({exc})") from exc
         if relative <= tol:
-            return z, it, history, lu, evaluated
+            return z, len(history) - 1, history, lu, evaluated
         if it == max_iter:
             break
         dz = lu.solve(-r)
