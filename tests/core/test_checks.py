@@ -81,3 +81,17 @@ def test_steady_coarse_model_constrains_only_lengths():
     assert s.time_ratio == 0.0 and s.recommendation == "hierarchical"
     s = scale_separation(Scale("1 m", "1 s", "transient reactor"), Scale("1 mm", "10 s", "pellet"))
     assert s.recommendation == "scales collide"
+
+
+def test_mean_field_validity_advisor():
+    """Weak interactions and fast diffusion: mean field; strong attraction (beyond the quasi-chemical
+    critical coupling 2 ln(1/2) = -1.39 of the square lattice) or reaction faster than hops: kMC."""
+    from scalebridge.core.checks import check_mean_field_validity
+    ok = check_mean_field_validity(0.05, reaction_rate=1.0, diffusion_rate=1e3)
+    assert ok.passed and ok.data["recommendation"] == "mean field"
+    strong = check_mean_field_validity(-1.5, reaction_rate=1.0, diffusion_rate=1e3)
+    assert not strong.passed and "lateral interactions" in strong.message and "kMC" in strong.message
+    slow = check_mean_field_validity(0.0, reaction_rate=10.0, diffusion_rate=1.0)
+    assert not slow.passed and slow.data["damkohler"] == pytest.approx(10.0)
+    with pytest.raises(InputError, match="diffusion_rate"):
+        check_mean_field_validity(0.0, 1.0, 0.0)

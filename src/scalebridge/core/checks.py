@@ -15,7 +15,8 @@ from .errors import InputError
 from .model import Model, Scale
 
 __all__ = ["CheckResult", "ScaleSeparation", "walk", "bridges", "check_units", "scale_separation",
-           "check_scale_separation", "check_fidelity", "run_checks", "HIERARCHICAL_BELOW", "CONCURRENT_BELOW"]
+           "check_scale_separation", "check_fidelity", "run_checks", "HIERARCHICAL_BELOW", "CONCURRENT_BELOW",
+           "check_mean_field_validity", "MEAN_FIELD_INTERACTION_BELOW", "MEAN_FIELD_DAMKOHLER_BELOW"]
 
 #: Scale ratio eps = max(l_fine/l_coarse, t_fine/t_coarse) below which a fine model
 #: may be replaced by an offline bridging law (hierarchical coupling).
@@ -181,3 +182,52 @@ def check_fidelity(model: Model) -> list[CheckResult]:
 def run_checks(model: Model) -> list[CheckResult]:
     """All checks of a model tree that need no fine solve: units, scale separation, surrogate fidelity."""
     return check_units(model) + check_scale_separation(model) + check_fidelity(model)
+
+
+#: |eps| / k_B T below which nearest-neighbour correlations are weak enough for mean field:
+#: the quasi-chemical pair-probability correction exp(-eps/kT) - 1 stays within about 20 %
+#: (Hill 1960, *Statistical Thermodynamics*, ch. 14; Fowler & Guggenheim 1939, ch. 10).
+MEAN_FIELD_INTERACTION_BELOW = 0.2
+#: Damköhler-like ratio (reaction rate / hop rate per site) below which diffusion mixes the
+#: surface between reactions; mean field is the limit ratio -> 0 (Evans 1991, Langmuir 7,
+#: 2514; Tammaro, Sabella & Evans 1995, J. Chem. Phys. 103, 10277).
+MEAN_FIELD_DAMKOHLER_BELOW = 0.1
+
+
+def check_mean_field_validity(interaction_energy_kT: float, reaction_rate: float, diffusion_rate: float, *,
+                              interaction_below: float = MEAN_FIELD_INTERACTION_BELOW,
+                              damkohler_below: float = MEAN_FIELD_DAMKOHLER_BELOW) -> CheckResult:
+    r"""Is mean-field (well-mixed) microkinetics expected to hold, or is lattice kMC needed?
+
+    Mean-field rate equations treat adsorbates as uncorrelated. Two mechanisms
+    correlate them: lateral interactions (:math:`|\varepsilon|/k_BT`) and reactions
+    that outpace mixing by surface diffusion, measured by
+
+    .. math:: \mathrm{Da} = \frac{k_\mathrm{reaction}}{k_\mathrm{hop}},
+
+    both rates in 1/s per site. The check passes when
+    :math:`|\varepsilon|/k_BT <` ``interaction_below`` and
+    :math:`\mathrm{Da} <` ``damkohler_below`` (defaults
+    :data:`MEAN_FIELD_INTERACTION_BELOW`, :data:`MEAN_FIELD_DAMKOHLER_BELOW`);
+    otherwise it recommends lattice kMC (:mod:`scalebridge.solvers.kmc`).
+    """
+    x, kr, kd = float(interaction_energy_kT), float(reaction_rate), float(diffusion_rate)
+    if not np.isfinite(x):
+        raise InputError(f"check_mean_field_validity: interaction_energy_kT must be finite, got {interaction_energy_kT!r}")
+    if not (np.isfinite(kr) and kr >= 0) or not (kd > 0):
+        raise InputError(f"check_mean_field_validity: need reaction_rate >= 0 and diffusion_rate > 0 (1/s), "
+                         f"got {reaction_rate!r}, {diffusion_rate!r}")
+    if not (0 < interaction_below and 0 < damkohler_below):
+        raise InputError("check_mean_field_validity: thresholds must be positive")
+    da = kr / kd if np.isfinite(kd) else 0.0
+    problems = []
+    if abs(x) >= interaction_below:
+        problems.append(f"lateral interactions |eps|/kT = {abs(x):.3g} >= {interaction_below:g}")
+    if da >= damkohler_below:
+        problems.append(f"reaction outpaces diffusion, Da = {da:.3g} >= {damkohler_below:g}")
+    ok = not problems
+    message = (f"mean field expected to hold (|eps|/kT = {abs(x):.3g}, Da = {da:.3g})" if ok
+               else "mean field unreliable: " + "; ".join(problems) + "; use lattice kMC")
+    return CheckResult("mean-field validity", ok, message,
+                       {"interaction_energy_kT": x, "damkohler": da,
+                        "recommendation": "mean field" if ok else "kinetic Monte Carlo"})

@@ -1,0 +1,318 @@
+r"""numba-compiled hot loops of the lattice kMC engine (imported lazily: numba is optional).
+
+Everything here works on plain arrays of one lattice of N sites:
+
+* ``occ`` (N,) int8: species index per site, 0 = empty site ``*``;
+* ``nbr`` (N, z) int32: the z nearest neighbours of every site;
+* ``tree`` (2M,) float64, M = next power of two >= N: a binary sum tree whose
+  leaf ``M + i`` is the total rate of all events owned by site i and whose node
+  k holds ``tree[2k] + tree[2k+1]``; ``tree[1]`` is the total rate R;
+* ``rng`` (4,) uint64: state of the xoshiro256** generator (Blackman & Vigna 2021,
+  ACM Trans. Math. Softw. 47, 36), so a checkpoint can save and restore it.
+
+Events owned by site i: every *site process* whose initial species is ``occ[i]``
+(rate ``single_k``), and, for each of the z neighbours n, every *pair process*
+(a, b) -> (c, d) with ``occ[i] == a`` and ``occ[n] == b`` (rate ``pair_k``, already
+divided by z). Flagged processes are slowed by the lateral interactions of their
+initial state, rate x exp(E_init / k_B T) (see :mod:`.engine`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...core.optional import require
+
+numba = require("numba", extra="kmc")
+
+njit = numba.njit(cache=True, nogil=True)
+#: small helpers inlined at the Numba-IR level, so no array reference counting per call
+inline = numba.njit(cache=True, nogil=True, inline="always")
+
+_U53 = 1.0 / 9007199254740992.0  # 2**-53
+
+
+@inline
+def _rotl(x, k):
+    return (x << np.uint64(k)) | (x >> np.uint64(64 - k))
+
+
+@inline
+def next_double(s):
+    """xoshiro256** step; a uniform double in [0, 1) with 53 random bits."""
+    result = _rotl(s[1] * np.uint64(5), 7) * np.uint64(9)
+    t = s[1] << np.uint64(17)
+    s[2] ^= s[0]
+    s[3] ^= s[1]
+    s[1] ^= s[2]
+    s[0] ^= s[3]
+    s[2] ^= t
+    s[3] = _rotl(s[3], 45)
+    return float(result >> np.uint64(11)) * _U53
+
+
+# ---------------------------------------------------------------------- sum tree
+@inline
+def tree_set(tree, M, i, value):
+    node = M + i
+    tree[node] = value
+    node >>= 1
+    while node >= 1:
+        tree[node] = tree[2 * node] + tree[2 * node + 1]
+        node >>= 1
+
+
+@inline
+def tree_find(tree, M, r):
+    """Leaf i with cumulative rate bracket containing r (0 <= r < tree[1]); returns (i, r - offset)."""
+    node = 1
+    while node < M:
+        left = tree[2 * node]
+        if r < left or tree[2 * node + 1] <= 0.0:
+            node = 2 * node
+        else:
+            r -= left
+            node = 2 * node + 1
+    return node - M, r
+
+
+# ---------------------------------------------------------------------- rates
+@inline
+def lateral_energy(i, occ, nbr, eps):
+    """Interaction energy (units of k_B T) of the particle on site i with its neighbours."""
+    a = occ[i]
+    e = 0.0
+    for k in range(nbr.shape[1]):
+        e += eps[a, occ[nbr[i, k]]]
+    return e
+
+
+@inline
+def pair_factor(i, n, a, b, occ, nbr, eps):
+    """exp(E_init): lateral energy of the initial particles on i and n, their mutual bond once."""
+    e = lateral_energy(i, occ, nbr, eps)
+    if b != 0:
+        e += lateral_energy(n, occ, nbr, eps) - eps[a, b]
+    return np.exp(e)
+
+
+@inline
+def site_rate(i, occ, nbr, single_i, single_k, pair_i, pair_k, eps):
+    a = occ[i]
+    total = 0.0
+    for p in range(single_i.shape[0]):
+        if single_i[p, 0] == a:
+            if single_i[p, 2]:
+                total += single_k[p] * np.exp(lateral_energy(i, occ, nbr, eps))
+            else:
+                total += single_k[p]
+    for p in range(pair_i.shape[0]):
+        if pair_i[p, 0] != a:
+            continue
+        b = pair_i[p, 1]
+        for k in range(nbr.shape[1]):
+            n = nbr[i, k]
+            if occ[n] == b:
+                if pair_i[p, 4]:
+                    total += pair_k[p] * pair_factor(i, n, a, b, occ, nbr, eps)
+                else:
+                    total += pair_k[p]
+    return total
+
+
+@njit
+def rebuild_tree(tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps):
+    tree[:] = 0.0
+    for i in range(occ.shape[0]):
+        tree[M + i] = site_rate(i, occ, nbr, single_i, single_k, pair_i, pair_k, eps)
+    for node in range(M - 1, 0, -1):
+        tree[node] = tree[2 * node] + tree[2 * node + 1]
+
+
+@inline
+def _update(m, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps):
+    """Recompute the rate of site m; walk up the tree only if it changed."""
+    rate = site_rate(m, occ, nbr, single_i, single_k, pair_i, pair_k, eps)
+    if rate != tree[M + m]:
+        tree_set(tree, M, m, rate)
+
+
+@njit
+def _refresh(i, skip, reach, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps):
+    """Recompute the rates of site i and of every site within ``reach`` neighbour shells.
+
+    ``skip`` (a site already refreshed by the same event, or -1) is left out of the
+    first shell.
+    """
+    _update(i, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps)
+    for k in range(nbr.shape[1]):
+        n = nbr[i, k]
+        if n != skip:
+            _update(n, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps)
+        if reach > 1:
+            for q in range(nbr.shape[1]):
+                _update(nbr[n, q], tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps)
+
+
+# ---------------------------------------------------------------------- BKL loop
+@njit
+def run_bkl(occ, nbr, tree, M, rng, clock, counts, gas, pid, disp, moves,
+            single_i, single_k, single_gas, pair_i, pair_k, pair_gas, eps, reach,
+            t_stop, max_events, cov_integral):
+    """Advance by BKL events until the next event time passes ``t_stop`` or ``max_events`` ran.
+
+    ``clock = [t, t_next, events]``: current time, time of the pending next event
+    (drawn as t + (-ln u)/R after every event, so stopping and resuming anywhere
+    gives the same trajectory) and the event count. ``cov_integral[s]`` gains
+    the time integral of the number of sites holding species s; ``gas[g]`` the
+    net number of gas molecules g produced. Returns the events executed.
+    """
+    done = 0
+    while True:
+        t_next = clock[1]
+        if t_next > t_stop:
+            if t_stop > clock[0]:
+                for s in range(counts.shape[0]):
+                    cov_integral[s] += counts[s] * (t_stop - clock[0])
+                clock[0] = t_stop
+            return done
+        if done >= max_events:
+            return done
+        for s in range(counts.shape[0]):
+            cov_integral[s] += counts[s] * (t_next - clock[0])
+        clock[0] = t_next
+        # --- select the site (O(log N)), then the event within the site
+        i, r = tree_find(tree, M, next_double(rng) * tree[1])
+        a = occ[i]
+        chosen = False
+        for p in range(single_i.shape[0]):
+            if single_i[p, 0] != a:
+                continue
+            k_p = single_k[p]
+            if single_i[p, 2]:
+                k_p *= np.exp(lateral_energy(i, occ, nbr, eps))
+            r -= k_p
+            if r < 0.0:
+                c = single_i[p, 1]
+                occ[i] = c
+                counts[a] -= 1
+                counts[c] += 1
+                pid[i] = -1 if c != a and (a == 0 or c == 0) else pid[i]
+                for g in range(gas.shape[0]):
+                    gas[g] += single_gas[p, g]
+                _refresh(i, -1, reach, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps)
+                chosen = True
+                break
+        if not chosen:
+            last_p, last_n, last_k = -1, -1, -1
+            for p in range(pair_i.shape[0]):
+                if pair_i[p, 0] != a:
+                    continue
+                b = pair_i[p, 1]
+                for k in range(nbr.shape[1]):
+                    n = nbr[i, k]
+                    if occ[n] != b:
+                        continue
+                    last_p, last_n, last_k = p, n, k
+                    k_p = pair_k[p]
+                    if pair_i[p, 4]:
+                        k_p *= pair_factor(i, n, a, b, occ, nbr, eps)
+                    r -= k_p
+                    if r < 0.0:
+                        break
+                if r < 0.0:
+                    break
+            # rounding can leave r >= 0 after the last candidate: take that one
+            p, n, k = last_p, last_n, last_k
+            b, c, d = pair_i[p, 1], pair_i[p, 2], pair_i[p, 3]
+            occ[i] = c
+            occ[n] = d
+            counts[a] -= 1
+            counts[b] -= 1
+            counts[c] += 1
+            counts[d] += 1
+            if a != 0 and b == 0 and c == 0 and d == a:   # a hop: the particle moves i -> n
+                q = pid[i]
+                pid[n] = q
+                pid[i] = -1
+                if q >= 0:
+                    disp[q, 0] += moves[k, 0]
+                    disp[q, 1] += moves[k, 1]
+            else:
+                if c != a:
+                    pid[i] = -1
+                if d != b:
+                    pid[n] = -1
+            for g in range(gas.shape[0]):
+                gas[g] += pair_gas[p, g]
+            _refresh(i, -1, reach, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps)
+            _refresh(n, i, reach, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps)
+        done += 1
+        clock[2] += 1
+        total = tree[1]
+        if total > 0.0:
+            clock[1] = clock[0] - np.log(1.0 - next_double(rng)) / total
+        else:
+            clock[1] = np.inf
+
+
+# ---------------------------------------------------------------------- ZGB
+@njit
+def _react_with_neighbour(i, partner, occ, nbr, rng, counts):
+    """If a neighbour of i holds ``partner``, pick one uniformly and empty both sites."""
+    z = nbr.shape[1]
+    m = 0
+    for k in range(z):
+        if occ[nbr[i, k]] == partner:
+            m += 1
+    if m == 0:
+        return False
+    pick = int(next_double(rng) * m)
+    for k in range(z):
+        n = nbr[i, k]
+        if occ[n] == partner:
+            if pick == 0:
+                counts[occ[i]] -= 1
+                counts[partner] -= 1
+                counts[0] += 2
+                occ[i] = 0
+                occ[n] = 0
+                return True
+            pick -= 1
+    return False
+
+
+@njit
+def run_zgb(occ, nbr, y, rng, counts, n_trials):
+    """Ziff-Gulari-Barshad trials (species 1 = CO, 2 = O); stops early when no site is empty.
+
+    Returns (trials done, CO2 formed).
+    """
+    N = occ.shape[0]
+    z = nbr.shape[1]
+    co2 = 0
+    for trial in range(n_trials):
+        if counts[0] == 0:
+            return trial, co2
+        i = int(next_double(rng) * N)
+        if occ[i] != 0:
+            continue
+        if next_double(rng) < y:
+            occ[i] = 1
+            counts[0] -= 1
+            counts[1] += 1
+            if _react_with_neighbour(i, 2, occ, nbr, rng, counts):
+                co2 += 1
+        else:
+            n = nbr[i, int(next_double(rng) * z)]
+            if occ[n] != 0:
+                continue
+            occ[i] = 2
+            occ[n] = 2
+            counts[0] -= 2
+            counts[2] += 2
+            if _react_with_neighbour(i, 1, occ, nbr, rng, counts):
+                co2 += 1
+            if _react_with_neighbour(n, 1, occ, nbr, rng, counts):
+                co2 += 1
+    return n_trials, co2

@@ -1,0 +1,157 @@
+"""Lattice kMC engine: reproducibility, checkpoints, detailed balance, mean-field limit."""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("numba")
+
+from scalebridge.core.errors import InputError  # noqa: E402
+from scalebridge.solvers.kmc import (LatticeKMC, PairProcess, SiteProcess, block_average,  # noqa: E402
+                                     chain_lattice, hexagonal_lattice, mser_truncation,
+                                     sample_steady_state, square_lattice)
+from scalebridge.solvers.microkinetics import solve_steady_state  # noqa: E402
+
+
+def _adsorption(k_ads, k_des, interacting=True, hop=0.0):
+    procs = [SiteProcess("ads", "*", "A", k_ads), SiteProcess("des", "A", "*", k_des, interacting=interacting)]
+    if hop:
+        procs.append(PairProcess("hop", ("A", "*"), ("*", "A"), hop, interacting=interacting))
+    return procs
+
+
+def _co_oxidation(seed, L=16):
+    procs = [SiteProcess("CO ads", "*", "CO", 0.5), SiteProcess("CO des", "CO", "*", 0.1, interacting=True),
+             PairProcess("O2 ads", ("*", "*"), ("O", "O"), 0.5),
+             PairProcess("CO hop", ("CO", "*"), ("*", "CO"), 1.0, interacting=True),
+             PairProcess("LH", ("CO", "O"), ("*", "*"), 5.0, gas={"CO2": 1})]
+    return LatticeKMC(square_lattice(L), ["CO", "O"], procs, interactions={("CO", "CO"): 0.3}, seed=seed)
+
+
+def test_lattices_neighbour_tables():
+    sq, hx, ch = square_lattice(5), hexagonal_lattice(5), chain_lattice(7)
+    assert sq.neighbours.shape == (25, 4) and hx.neighbours.shape == (25, 6) and ch.neighbours.shape == (7, 2)
+    for lat in (sq, hx, ch):   # neighbourhood is symmetric: j in nn(i) <=> i in nn(j)
+        i, j = np.repeat(np.arange(lat.n_sites), lat.coordination), lat.neighbours.ravel()
+        assert set(zip(i, j)) == set(zip(j, i))
+    np.testing.assert_allclose(np.linalg.norm(hx.cartesian(hx.steps), axis=1), 1.0)
+    with pytest.raises(InputError, match="size"):
+        square_lattice(2)
+
+
+def test_seeded_runs_reproduce_and_checkpoint_resumes_identically(tmp_path):
+    """Same seed -> same trajectory; save at t1, resume -> bitwise the trajectory of one long run."""
+    a, b = _co_oxidation(7), _co_oxidation(7)
+    a.run(until=20.0)
+    path = a.save_checkpoint(tmp_path / "state")
+    a.run(until=50.0)
+    b.run(until=50.0)
+    c = _co_oxidation(123)
+    c.load_checkpoint(path)
+    c.run(until=35.0)          # stopping in between must not change the trajectory
+    c.run(until=50.0)
+    for other in (b, c):
+        np.testing.assert_array_equal(a.occupancy, other.occupancy)
+        np.testing.assert_array_equal(a.clock, other.clock)
+        np.testing.assert_array_equal(a.gas_produced, other.gas_produced)
+        np.testing.assert_array_equal(a.tree, other.tree)
+    assert a.events > 1000 and a.gas_produced[0] > 0
+    d = _co_oxidation(8)
+    d.run(until=50.0)
+    assert not np.array_equal(a.occupancy, d.occupancy)
+
+
+def test_sum_tree_stays_consistent_with_site_rates():
+    """After many local updates, every tree node still equals a fresh rebuild (no drift)."""
+    sim = _co_oxidation(3)
+    sim.run(until=30.0)
+    fresh = sim.tree.copy()
+    from scalebridge.solvers.kmc.engine import kernels
+    kernels().rebuild_tree(fresh, sim.M, sim.occupancy, sim.lattice.neighbours, sim._single_i, sim._single_k,
+                           sim._pair_i, sim._pair_k, sim.interaction_matrix)
+    np.testing.assert_allclose(sim.tree, fresh, rtol=1e-12, atol=1e-12)
+    assert sim.counts.sum() == sim.lattice.n_sites
+    np.testing.assert_array_equal(sim.counts, np.bincount(sim.occupancy, minlength=3))
+
+
+def test_bad_input_is_named():
+    with pytest.raises(InputError, match="unknown species 'B'"):
+        LatticeKMC(square_lattice(4), ["A"], [SiteProcess("x", "*", "B", 1.0)])
+    with pytest.raises(InputError, match="rate must be finite"):
+        LatticeKMC(square_lattice(4), ["A"], [SiteProcess("x", "*", "A", -1.0)])
+    sim = LatticeKMC(square_lattice(4), ["A"], _adsorption(1.0, 1.0))
+    with pytest.raises(InputError, match="finite 'until'"):
+        sim.run()
+
+
+def test_block_average_and_mser_on_known_series():
+    """White (1997) MSER drops a transient; block error of iid N(0, 1) is 1/sqrt(n) (Flyvbjerg 1989)."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=4000)
+    x[:300] += np.linspace(5.0, 0.0, 300)
+    d = mser_truncation(x)
+    assert 150 <= d <= 400
+    mean, err = block_average(x[d:], 20)
+    assert err == pytest.approx(1 / np.sqrt(x.size - d), rel=0.4)
+    assert abs(mean) < 4 * err
+
+
+def _ising_chain_coverage(activity, beta_eps):
+    """Exact coverage of the 1-D lattice gas (NN energy eps, activity z = exp(beta mu)).
+
+    Transfer matrix T = [[1, sqrt z], [sqrt z, z w]], w = exp(-beta eps); theta = z d ln(lambda+)/dz
+    with lambda+ = [1 + z w + D]/2, D = sqrt((1 - z w)^2 + 4 z) (Hill 1960, Statistical
+    Thermodynamics, sec. 14-3; Baxter 1982, Exactly Solved Models, ch. 2).
+    """
+    z, w = activity, np.exp(-beta_eps)
+    D = np.sqrt((1 - z * w) ** 2 + 4 * z)
+    lam = (1 + z * w + D) / 2
+    dlam = (w + ((z * w - 1) * w + 2) / D) / 2
+    return z * dlam / lam
+
+
+@pytest.mark.parametrize("beta_eps", [-1.5, 1.0])
+def test_detailed_balance_ring_reaches_exact_lattice_gas_coverage(beta_eps):
+    """Adsorption (unchanged) + desorption and hops (barrier raised by the NN binding) on a ring:
+    the time-averaged coverage equals the exact transfer-matrix result within 4 block errors,
+    and differs from the Langmuir isotherm z/(1+z) by far more."""
+    k_ads, k_des = 1.0, 1.0            # activity z = k_ads / k_des = 1
+    sim = LatticeKMC(chain_lattice(1000), ["A"], _adsorption(k_ads, k_des, hop=1.0),
+                     interactions={("A", "A"): beta_eps}, seed=11)
+    s = sample_steady_state(sim, interval=10.0, n_intervals=80, n_blocks=10)
+    exact = _ising_chain_coverage(k_ads / k_des, beta_eps)
+    theta, err = s.coverages["A"], s.coverage_errors["A"]
+    print(f"beta_eps={beta_eps}: kMC {theta:.4f} +- {err:.4f}, exact {exact:.4f}")
+    assert err < 0.01
+    assert abs(theta - exact) < 4 * err
+    assert abs(exact - 0.5) > 10 * err
+
+
+def test_langmuir_isotherm_without_interactions_on_hexagonal_lattice():
+    """No interactions: theta = K/(1+K), K = k_ads/k_des (Langmuir 1918), any lattice."""
+    sim = LatticeKMC(hexagonal_lattice(32), ["A"], _adsorption(3.0, 1.0), seed=5)
+    s = sample_steady_state(sim, interval=2.0, n_intervals=60)
+    assert abs(s.coverages["A"] - 0.75) < 4 * s.coverage_errors["A"]
+    assert s.coverage_errors["A"] < 0.005
+
+
+def test_lh_tof_matches_mean_field_without_interactions():
+    """A_g + * <-> A*, B_g + * <-> B*, A* + B* -> AB_g + 2* with hops and a slow reaction (the surface
+    stays uncorrelated): kMC TOF = mean-field TOF from solvers.microkinetics within 3 block errors
+    (mean-field rate equations: Dumesic et al. 1993, ch. 2)."""
+    kA, kdA, kB, kdB, kr, hop = 1.0, 1.0, 0.8, 0.5, 0.2, 5.0
+    procs = [SiteProcess("A ads", "*", "A", kA), SiteProcess("A des", "A", "*", kdA),
+             SiteProcess("B ads", "*", "B", kB), SiteProcess("B des", "B", "*", kdB),
+             PairProcess("A hop", ("A", "*"), ("*", "A"), hop), PairProcess("B hop", ("B", "*"), ("*", "B"), hop),
+             PairProcess("LH", ("A", "B"), ("*", "*"), kr, gas={"AB": 1})]
+    sim = LatticeKMC(square_lattice(48), ["A", "B"], procs, seed=2)
+    s = sample_steady_state(sim, interval=5.0, n_intervals=60)
+    # species order (*, A, B); steps: A ads/des, B ads/des, LH
+    a = np.array([[1, 0, 0], [1, 0, 0], [0, 1, 1]], float)
+    b = np.array([[0, 1, 0], [0, 0, 1], [2, 0, 0]], float)
+    mf = solve_steady_state(np.array([[kA, kB, kr]]), np.array([[kdA, kdB, 0.0]]), a, b)
+    tof_mf = mf.net_rates[0, 2]
+    tof, err = s.tof["AB"], s.tof_errors["AB"]
+    print(f"TOF kMC {tof:.5f} +- {err:.5f}, mean field {tof_mf:.5f}")
+    assert err / tof < 0.03
+    assert abs(tof - tof_mf) < 3 * err
+    np.testing.assert_allclose([s.coverages["A"], s.coverages["B"]], mf.coverages[0, 1:], atol=0.01)
