@@ -6,7 +6,7 @@ import numpy as np
 
 from ...laws.transport import effectiveness_factor
 
-__all__ = ["coverage_figure", "effectiveness_figure", "conversion_figure"]
+__all__ = ["coverage_figure", "effectiveness_figure", "conversion_figure", "pbox_figure"]
 
 
 def _figure():
@@ -62,3 +62,20 @@ def conversion_figure(z, conversion, length):
     ax.set_ylim(0, 1)
     ax.set_title("isothermal plug-flow reactor")
     return fig
+
+
+def pbox_figure(pboxes):
+    """P-boxes of every output (rows) for every patch size (columns), from :func:`.uncertainty.uncertainty_study`."""
+    import matplotlib.pyplot as plt
+
+    sizes = list(pboxes)
+    outputs = list(pboxes[sizes[0]])
+    fig, axes = plt.subplots(len(outputs), len(sizes), figsize=(4.2 * len(sizes), 3.2 * len(outputs)),
+                             squeeze=False)
+    for j, n in enumerate(sizes):
+        for i, name in enumerate(outputs):
+            pboxes[n][name].plot(ax=axes[i, j])
+            axes[i, j].set_title(f"{name}, patch of {n} site{'s' if n > 1 else ''}", fontsize=9)
+    fig.tight_layout()
+    return fig
+

@@ -33,6 +33,12 @@ def summary_table(summary: dict[str, Any]) -> Table:
     t.add_row("pellet", "effectiveness factor", f"{summary['effectiveness_factor']:.4e}")
     t.add_row("pellet", "observed rate", f"{summary['pellet_rate_mol_m3_s']:.4e} mol/(m^3 s)")
     t.add_row("reactor", "outlet conversion", f"{summary['outlet_conversion']:.4f}")
+    for n, outputs in summary.get("uncertainty", {}).items():
+        for name, v in outputs.items():
+            lo, hi = v["mean_bounds"]
+            t.add_row("uncertainty", f"{name}, {n}-site patch: mean (epistemic range)", f"{lo:.4g} .. {hi:.4g}")
+            t.add_row("uncertainty", f"{name}, {n}-site patch: widest 5-95 % site band",
+                      f"{v['widest_aleatoric_band_5_95']:.4g}")
     for c in summary["scale_separation"]:
         verdict = c["data"]["recommendation"]
         t.add_row("bridge", c["name"].removeprefix("scale separation "),

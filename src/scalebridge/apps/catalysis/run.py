@@ -9,8 +9,9 @@ import numpy as np
 from ...core.checks import check_scale_separation
 from ...laws.microkinetics import MicrokineticModel
 from .chain import build, feed_concentration
-from .figures import conversion_figure, coverage_figure, effectiveness_figure
+from .figures import conversion_figure, coverage_figure, effectiveness_figure, pbox_figure
 from .scenario import Scenario
+from .uncertainty import uncertainty_study
 
 __all__ = ["run"]
 
@@ -35,7 +36,7 @@ def run(scenario: Scenario, record=None, progress: Progress = _quiet) -> dict[st
     atomistic, surface = kinetics.children
     mechanism = surface.mechanism
     feed = dict(s.conditions.pressures)
-    stages = 6
+    stages = 6 + (s.uncertainty is not None)
 
     progress("rate constants (TST)", 0, stages)
     kf, kr = mechanism.rate_constants(np.array([T]))
@@ -62,7 +63,12 @@ def run(scenario: Scenario, record=None, progress: Progress = _quiet) -> dict[st
     bed = reactor.profile(c_feed)
     _ = pellet_table.table  # sampled by the reactor solve; read for the record
 
-    progress("figures and record", 5, stages)
+    study = None
+    if s.uncertainty is not None:
+        study = uncertainty_study(s, feed_concentration(s), lambda n, k, total: progress(
+            f"uncertainty: nested propagation, patch of {n} site(s) ({k + 1}/{total})", 5, stages))
+
+    progress("figures and record", stages - 1, stages)
     species = mechanism.surface_species
     summary = {
         "name": s.name,
@@ -87,6 +93,8 @@ def run(scenario: Scenario, record=None, progress: Progress = _quiet) -> dict[st
         "outlet_conversion": float(bed.conversion[-1]),
         "scale_separation": [c.to_dict() for c in check_scale_separation(reactor)],
     }
+    if study is not None:
+        summary["uncertainty"] = {str(n): v for n, v in study["summary"].items()}
     if record is not None:
         record.add_arrays(
             sweep_temperature_K=temps, sweep_tof_per_s=sweep["tof"],
@@ -101,6 +109,10 @@ def run(scenario: Scenario, record=None, progress: Progress = _quiet) -> dict[st
         record.add_figure(coverage_figure(temps, sweep, species, T), "coverages_vs_temperature")
         record.add_figure(effectiveness_figure(pellet_table.table, summary), "effectiveness_vs_thiele")
         record.add_figure(conversion_figure(bed.z, bed.conversion, s.reactor.length), "conversion_along_bed")
+        if study is not None:
+            record.add_arrays(**{f"uq_{name}_{n}_sites": box.samples for n, boxes in study["pboxes"].items()
+                                 for name, box in boxes.items()})
+            record.add_figure(pbox_figure(study["pboxes"]), "uncertainty_pboxes")
         record.add_results(**{k: v for k, v in summary.items() if k != "scale_separation"})
     progress("done", stages, stages)
     return summary

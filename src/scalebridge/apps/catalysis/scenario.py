@@ -6,7 +6,8 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from ...core.fields import STRICT, ScenarioHeader, Concentration, Diffusivity, Length, Pressure, Temperature, Velocity
+from ...core.fields import (STRICT, Concentration, Diffusivity, Energy, Length, Pressure, ScenarioHeader, Temperature,
+                            Velocity)
 from ...laws.mechanism import Mechanism
 
 __all__ = ["Scenario"]
@@ -74,8 +75,42 @@ class Tables(BaseModel):
     decades: float = Field(8.0, gt=0, le=16)
 
 
+class BarrierError(BaseModel):
+    """Epistemic error of one activation barrier (e.g. the DFT functional error): +- half_width."""
+
+    model_config = STRICT
+    step: str
+    direction: Literal["forward", "reverse"] = "forward"
+    half_width: Energy
+
+
+class SiteEnergy(BaseModel):
+    """Aleatoric spread of the binding energy over sites: raises the desorption barrier of ``step``."""
+
+    model_config = STRICT
+    step: str
+    std: Energy
+
+
+class Uncertainty(BaseModel):
+    """Nested uncertainty study of the surface and pellet (see :mod:`.uncertainty`)."""
+
+    model_config = STRICT
+    barrier_errors: list[BarrierError] = Field(min_length=1)
+    site_energy: SiteEnergy
+    sites: list[int] = Field([1, 16], min_length=1)
+    samples: int = Field(256, ge=16, le=65536)
+
+    @field_validator("sites")
+    @classmethod
+    def _positive(cls, value):
+        if any(n < 1 or n > 256 for n in value):
+            raise ValueError(f"sites: every patch size must be in 1..256, got {value}")
+        return value
+
+
 class Scenario(ScenarioHeader):
-    """A catalysis scenario: mechanism, conditions, pellet and reactor.
+    """A catalysis scenario: mechanism, conditions, pellet and reactor (and optionally an uncertainty study).
 
     ``mechanism`` uses the layout of
     :meth:`scalebridge.laws.mechanism.Mechanism.from_dict`; ``reactant`` is the
@@ -93,6 +128,7 @@ class Scenario(ScenarioHeader):
     pellet: Pellet
     reactor: Reactor
     tables: Tables = Tables()
+    uncertainty: Optional[Uncertainty] = None
 
     @field_validator("mechanism")
     @classmethod
@@ -112,4 +148,10 @@ class Scenario(ScenarioHeader):
                              f"give the partial pressure of every gas {gases}")
         if self.conditions.pressures[self.reactant] <= 0:
             raise ValueError(f"conditions.pressures.{self.reactant}: the reactant's feed pressure must be positive")
+        if self.uncertainty is not None:
+            steps = Mechanism.from_dict(self.mechanism).step_names
+            for where, step in [(f"barrier_errors[{i}]", e.step) for i, e in enumerate(self.uncertainty.barrier_errors)] \
+                    + [("site_energy", self.uncertainty.site_energy.step)]:
+                if step not in steps:
+                    raise ValueError(f"uncertainty.{where}.step: {step!r} is not a step of the mechanism {steps}")
         return self
