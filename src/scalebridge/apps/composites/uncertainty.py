@@ -7,7 +7,8 @@ r"""Uncertainty of a homogenised conductivity: microstructure realisations and p
   data, interphase, porosity): ``fibre_conductivity``.
 
 :class:`RealisationModel` solves the periodic cell of each realisation by FFT and
-returns the isotropic part of the effective conductivity,
+returns the effective conductivity tensor, component by component
+(:math:`K_{xx}, K_{yy}, K_{xy}`), and its isotropic part
 :math:`\bar k = \tfrac12 \mathrm{tr}\,K^\mathrm{eff}` (2-D). The nested propagation
 (:func:`scalebridge.uq.nested`) then separates the realisation scatter (which shrinks
 as the window grows: the RVE-size question, Kanit et al. 2003, Int. J. Solids Struct.
@@ -45,8 +46,8 @@ class RealisationModel:
     Notes
     -----
     Inputs ``realisation`` (dimensionless in [0, 1): the seed is
-    :math:`\lfloor 2^{31} u\rfloor`) and ``fibre_conductivity`` (W/(m K)); output
-    ``conductivity`` (W/(m K)).
+    :math:`\lfloor 2^{31} u\rfloor`) and ``fibre_conductivity`` (W/(m K)); outputs
+    ``conductivity`` (isotropic part) and ``conductivity_xx``, ``_yy``, ``_xy`` (W/(m K)).
     """
 
     def __init__(self, voxels: int = 64, volume_fraction: float = 0.3, radius: float = 0.08,
@@ -60,6 +61,8 @@ class RealisationModel:
         self.inputs = {"realisation": Port("", description="quantile indexing the microstructure realisation"),
                        "fibre_conductivity": Port("W/(m*K)", description="fibre conductivity")}
         self.outputs = {"conductivity": Port("W/(m*K)", description="isotropic part of the effective conductivity")}
+        self.outputs.update({f"conductivity_{c}": Port("W/(m*K)", description=f"effective conductivity K_{c}")
+                             for c in ("xx", "yy", "xy")})
         self.scale = Scale(cell_size, float("inf"), "fibre cell")
 
     def evaluate(self, inputs: Mapping[str, np.ndarray], state: Any = None) -> Evaluation:
@@ -67,10 +70,10 @@ class RealisationModel:
         k_fibre = np.asarray(inputs["fibre_conductivity"], dtype=float)
         if np.any((u < 0) | (u >= 1)) or np.any(k_fibre <= 0):
             raise InputError(f"{self.name}: realisation must be in [0, 1) and fibre_conductivity positive")
-        out = np.empty(len(u))
+        K = np.empty((len(u), 2, 2))
         for b, (quantile, k) in enumerate(zip(u, k_fibre)):
             phases = random_inclusions(self.voxels, self.volume_fraction, self.radius, 2,
                                        seed=int(quantile * 2**31))
-            K = homogenize(phases, [self.matrix_conductivity, k], "conductivity", method="fft").effective
-            out[b] = 0.5 * np.trace(K)
-        return Evaluation(outputs={"conductivity": out})
+            K[b] = homogenize(phases, [self.matrix_conductivity, k], "conductivity", method="fft").effective
+        return Evaluation(outputs={"conductivity": 0.5 * np.trace(K, axis1=1, axis2=2), "conductivity_xx": K[:, 0, 0],
+                                   "conductivity_yy": K[:, 1, 1], "conductivity_xy": K[:, 0, 1]})
