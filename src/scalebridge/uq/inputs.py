@@ -166,22 +166,29 @@ class LogNormal(_Distribution):
 
 
 @dataclass(frozen=True)
-class Uniform(_Distribution):
-    r"""Uniform on :math:`[a, b]`; ``low`` and ``high`` in the port unit."""
+class _Range(_Distribution):
+    """A range :math:`[a, b]` (``low`` < ``high``, port unit), mapped affinely onto [-1, 1]."""
 
     low: Any
     high: Any
 
     def _check(self, what):
         if not self.low < self.high:
-            raise InputError(f"{what}: Uniform needs low < high, got low={self.low}, high={self.high} (SI)")
+            raise InputError(f"{what}: {type(self).__name__} needs low < high, got low={self.low}, "
+                             f"high={self.high} (SI)")
 
     def ppf(self, u):
+        """The point at fraction ``u`` of the range (a quantile for :class:`Uniform`)."""
         return self.low + (self.high - self.low) * u
 
     @property
     def affine(self):
         return 0.5 * (self.low + self.high), 0.5 * (self.high - self.low)
+
+
+@dataclass(frozen=True)
+class Uniform(_Range):
+    r"""Uniform on :math:`[a, b]`; ``low`` and ``high`` in the port unit."""
 
     def chaospy(self):
         return require("chaospy", extra="surrogates").Uniform(-1.0, 1.0)
@@ -249,28 +256,13 @@ class Empirical(_Distribution):
 
 
 @dataclass(frozen=True)
-class Interval(_Distribution):
+class Interval(_Range):
     r"""An epistemic interval :math:`[a, b]`: bounds only, no probability inside.
 
     Nested propagation (:func:`~scalebridge.uq.propagation.nested`) evaluates its
     ends (the vertices of the epistemic box) or points spread over it; it cannot be
     propagated as a probability distribution.
     """
-
-    low: Any
-    high: Any
-
-    def _check(self, what):
-        if not self.low < self.high:
-            raise InputError(f"{what}: Interval needs low < high, got low={self.low}, high={self.high} (SI)")
-
-    def ppf(self, u):
-        """Points of the interval at fractions ``u`` (for spreading points over it, not a probability)."""
-        return self.low + (self.high - self.low) * u
-
-    @property
-    def affine(self):
-        return 0.5 * (self.low + self.high), 0.5 * (self.high - self.low)
 
     def chaospy(self):
         raise InputError("an Interval carries no probability; propagate it with nested() or give a distribution")

@@ -13,6 +13,7 @@ from ...core.combinators import chain
 from ...coupling.hierarchical import Tabulated
 from ...laws.mechanism import Mechanism
 from ...laws.transport import effective_diffusivity
+from .kmc_study import mean_field_validity_inputs
 from .models import MeanFieldSurfaceModel, PackedBedModel, PelletModel, TransitionStateModel
 from .scenario import Scenario
 
@@ -33,12 +34,15 @@ def build(scenario: Scenario) -> PackedBedModel:
 
     The TOF table holds every gas but the reactant at its feed pressure (taken in
     excess) and spans ``tables.decades`` decades of reactant pressure below the
-    feed; the pellet table spans the same decades of bulk concentration.
+    feed; the pellet table spans the same decades of bulk concentration. With a
+    ``kmc`` block the surface model carries the inputs of the mean-field validity
+    advisor, so ``run_checks`` reports its verdict.
     """
     s, T = scenario, scenario.conditions.temperature
     mechanism = Mechanism.from_dict(s.mechanism)
     atomistic = TransitionStateModel(mechanism, s.scales.atomistic_length, T)
-    surface = MeanFieldSurfaceModel(mechanism, s.product, s.scales.surface_length)
+    validity = None if s.kmc is None else mean_field_validity_inputs(s, mechanism)
+    surface = MeanFieldSurfaceModel(mechanism, s.product, s.scales.surface_length, validity)
     kinetics = chain(atomistic, surface, name="kinetics")
     others = {f"pressure_{g}": p for g, p in s.conditions.pressures.items() if g != s.reactant}
     tof_table = Tabulated(kinetics, f"pressure_{s.reactant}",

@@ -17,6 +17,7 @@ import numpy as np
 from scipy.constants import R as GAS_CONSTANT
 from scipy.constants import h, k as k_B
 
+from ...core.checks import check_mean_field_validity
 from ...core.errors import InputError
 from ...core.model import Evaluation, Port, Scale
 from ...coupling.hierarchical import Tabulated
@@ -71,9 +72,14 @@ class MeanFieldSurfaceModel:
     site) and ``coverage_<species>``. Pressures are folded into the rate constants,
     :math:`k_\mathrm{eff} = k \prod_g p_g^{\nu_g}`, then the batched steady-state
     engine solves :math:`d\theta/dt = 0` with the site balance exact.
+
+    ``validity`` (optional): the arguments of
+    :func:`~scalebridge.core.checks.check_mean_field_validity` (lateral interaction
+    energy / k_B T, reaction and hop rates of the lattice); the model then reports
+    the advisor's verdict among its :meth:`fidelity_checks`, read by ``run_checks``.
     """
 
-    def __init__(self, mechanism: Mechanism, product: str, length: float):
+    def __init__(self, mechanism: Mechanism, product: str, length: float, validity: Mapping[str, float] | None = None):
         if product not in mechanism.gases:
             raise InputError(f"product: {product!r} is not a gas of the mechanism; gases are {mechanism.gases}")
         self.mechanism, self.product = mechanism, product
@@ -85,6 +91,11 @@ class MeanFieldSurfaceModel:
                         **{f"coverage_{s}": Port("", description=f"fractional coverage of {s}")
                            for s in mechanism.surface_species}}
         self.scale = Scale(length, math.inf, "surface")
+        self.validity = None if validity is None else dict(validity)
+
+    def fidelity_checks(self) -> list:
+        """Is the mean-field closure valid? The advisor's verdict when ``validity`` is known (no solve)."""
+        return [] if self.validity is None else [check_mean_field_validity(**self.validity)]
 
     def evaluate(self, inputs: Mapping[str, np.ndarray], state: Any = None) -> Evaluation:
         mech = self.mechanism

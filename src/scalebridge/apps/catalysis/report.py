@@ -39,6 +39,12 @@ def summary_table(summary: dict[str, Any]) -> Table:
             t.add_row("uncertainty", f"{name}, {n}-site patch: mean (epistemic range)", f"{lo:.4g} .. {hi:.4g}")
             t.add_row("uncertainty", f"{name}, {n}-site patch: widest 5-95 % site band",
                       f"{v['widest_aleatoric_band_5_95']:.4g}")
+    if "kmc" in summary:
+        k = summary["kmc"]
+        for p, mf, tof, err, bad in zip(k["pressures_Pa"], k["tof_mean_field"], k["tof_kmc"], k["tof_kmc_error"],
+                                        k["disagree"]):
+            t.add_row("lattice kMC", f"TOF at p({k['gas']}) = {p:.3g} Pa: kMC vs mean field",
+                      f"{tof:.3e} ± {err:.1e} vs {mf:.3e}" + (" DISAGREE" if bad else ""))
     for c in summary["scale_separation"]:
         verdict = c["data"]["recommendation"]
         t.add_row("bridge", c["name"].removeprefix("scale separation "),

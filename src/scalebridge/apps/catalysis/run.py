@@ -9,7 +9,8 @@ import numpy as np
 from ...core.checks import check_scale_separation
 from ...laws.microkinetics import MicrokineticModel
 from .chain import build, feed_concentration
-from .figures import conversion_figure, coverage_figure, effectiveness_figure, pbox_figure
+from .figures import conversion_figure, coverage_figure, effectiveness_figure, kmc_comparison_figure, pbox_figure
+from .kmc_study import kmc_study
 from .scenario import Scenario
 from .uncertainty import uncertainty_study
 
@@ -36,7 +37,7 @@ def run(scenario: Scenario, record=None, progress: Progress = _quiet) -> dict[st
     atomistic, surface = kinetics.children
     mechanism = surface.mechanism
     feed = dict(s.conditions.pressures)
-    stages = 6 + (s.uncertainty is not None)
+    stages = 6 + (s.uncertainty is not None) + (s.kmc is not None)
 
     progress("rate constants (TST)", 0, stages)
     kf, kr = mechanism.rate_constants(np.array([T]))
@@ -68,6 +69,12 @@ def run(scenario: Scenario, record=None, progress: Progress = _quiet) -> dict[st
         study = uncertainty_study(s, feed_concentration(s), lambda n, k, total: progress(
             f"uncertainty: nested propagation, patch of {n} site(s) ({k + 1}/{total})", 5, stages))
 
+    comparison = None
+    if s.kmc is not None:
+        stage = stages - 2
+        comparison = kmc_study(s, lambda k, total: progress(f"mean field vs lattice kMC ({k}/{total} pressures)",
+                                                            stage, stages))
+
     progress("figures and record", stages - 1, stages)
     species = mechanism.surface_species
     summary = {
@@ -95,6 +102,11 @@ def run(scenario: Scenario, record=None, progress: Progress = _quiet) -> dict[st
     }
     if study is not None:
         summary["uncertainty"] = {str(n): v for n, v in study["summary"].items()}
+    if comparison is not None:
+        summary["kmc"] = {"gas": comparison.gas, "pressures_Pa": comparison.pressures.tolist(),
+                          "tof_mean_field": comparison.tof_mean_field.tolist(),
+                          "tof_kmc": comparison.tof_kmc.tolist(), "tof_kmc_error": comparison.tof_kmc_error.tolist(),
+                          "disagree": comparison.disagree.tolist()}
     if record is not None:
         record.add_arrays(
             sweep_temperature_K=temps, sweep_tof_per_s=sweep["tof"],
@@ -113,6 +125,15 @@ def run(scenario: Scenario, record=None, progress: Progress = _quiet) -> dict[st
             record.add_arrays(**{f"uq_{name}_{n}_sites": box.samples for n, boxes in study["pboxes"].items()
                                  for name, box in boxes.items()})
             record.add_figure(pbox_figure(study["pboxes"]), "uncertainty_pboxes")
+        if comparison is not None:
+            c = comparison
+            record.add_arrays(kmc_pressure_Pa=c.pressures, kmc_tof_mean_field_per_s=c.tof_mean_field,
+                              kmc_tof_per_s=c.tof_kmc, kmc_tof_error_per_s=c.tof_kmc_error, kmc_disagree=c.disagree,
+                              kmc_snapshots=np.array(c.snapshots),
+                              **{f"kmc_coverage_{sp}_{method}": cov[sp] for sp in species
+                                 for method, cov in (("mean_field", c.coverages_mean_field), ("kmc", c.coverages_kmc),
+                                                     ("kmc_error", c.coverage_errors_kmc))})
+            record.add_figure(kmc_comparison_figure(c, T), "kmc_vs_mean_field")
         record.add_results(**{k: v for k, v in summary.items() if k != "scale_separation"})
     progress("done", stages, stages)
     return summary

@@ -7,7 +7,7 @@ from typing import Any, Literal, Optional
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ...core.fields import (STRICT, Concentration, Diffusivity, Energy, Length, Pressure, ScenarioHeader, Temperature,
-                            Velocity)
+                            Velocity, energy, quantity)
 from ...laws.mechanism import Mechanism
 
 __all__ = ["Scenario"]
@@ -109,8 +109,50 @@ class Uncertainty(BaseModel):
         return value
 
 
+class LateralInteraction(BaseModel):
+    """Nearest-neighbour pair energy of two adsorbates (J, eV or kJ/mol; < 0 attractive)."""
+
+    model_config = STRICT
+    species: tuple[str, str]
+    energy: energy()
+
+
+class KmcSweep(BaseModel):
+    """Partial pressure of one gas, swept on a logarithmic grid from ``start`` to ``stop``."""
+
+    model_config = STRICT
+    gas: str
+    start: quantity("Pa", positive=True)
+    stop: quantity("Pa", positive=True)
+    points: int = Field(7, ge=2, le=101)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.stop <= self.start:
+            raise ValueError(f"stop ({self.stop} Pa) must exceed start ({self.start} Pa)")
+        return self
+
+
+class Kmc(BaseModel):
+    """Mean field vs lattice kMC of the same mechanism at the operating temperature (see :mod:`.kmc_study`).
+
+    ``hop_rate`` is the total hop rate of an isolated adsorbate (1/s); ``events``
+    the kMC events per sweep point (a fifth of them warm-up); ``n_sigma`` how many
+    standard errors mark a disagreement.
+    """
+
+    model_config = STRICT
+    lattice_size: int = Field(24, ge=4, le=1024)
+    sweep: KmcSweep
+    hop_rate: quantity("1/s", positive=True)
+    interactions: list[LateralInteraction] = []
+    events: int = Field(1_000_000, ge=1000, le=10**11)
+    n_sigma: float = Field(3.0, gt=0)
+    seed: int = 0
+
+
 class Scenario(ScenarioHeader):
-    """A catalysis scenario: mechanism, conditions, pellet and reactor (and optionally an uncertainty study).
+    """A catalysis scenario: mechanism, conditions, pellet and reactor (optionally uncertainty and kMC studies).
 
     ``mechanism`` uses the layout of
     :meth:`scalebridge.laws.mechanism.Mechanism.from_dict`; ``reactant`` is the
@@ -129,6 +171,7 @@ class Scenario(ScenarioHeader):
     reactor: Reactor
     tables: Tables = Tables()
     uncertainty: Optional[Uncertainty] = None
+    kmc: Optional[Kmc] = None
 
     @field_validator("mechanism")
     @classmethod
@@ -154,4 +197,13 @@ class Scenario(ScenarioHeader):
                     + [("site_energy", self.uncertainty.site_energy.step)]:
                 if step not in steps:
                     raise ValueError(f"uncertainty.{where}.step: {step!r} is not a step of the mechanism {steps}")
+        if self.kmc is not None:
+            mech = Mechanism.from_dict(self.mechanism)
+            if self.kmc.sweep.gas not in mech.gases:
+                raise ValueError(f"kmc.sweep.gas: {self.kmc.sweep.gas!r} is not a gas of the mechanism {mech.gases}")
+            for i, pair in enumerate(self.kmc.interactions):
+                unknown = [sp for sp in pair.species if sp not in mech.surface_species[1:]]
+                if unknown:
+                    raise ValueError(f"kmc.interactions[{i}].species: {unknown} are not adsorbates of the mechanism "
+                                     f"{mech.surface_species[1:]}")
         return self

@@ -24,7 +24,7 @@ import numpy as np
 from ...core.errors import InputError
 from .engine import LatticeKMC
 
-__all__ = ["mser_truncation", "block_average", "SteadyStateSample", "sample_steady_state"]
+__all__ = ["mser_truncation", "block_average", "SteadyStateSample", "sample_steady_state", "sample_steady_state_events"]
 
 
 def mser_truncation(series) -> int:
@@ -126,3 +126,25 @@ def sample_steady_state(sim: LatticeKMC, interval: float, n_intervals: int, n_bl
         dict(zip(sim.species, (m for m, _ in c_stats))), dict(zip(sim.species, (e for _, e in c_stats))),
         dict(zip(sim.gases, (m for m, _ in g_stats))), dict(zip(sim.gases, (e for _, e in g_stats))),
         d * interval, np.array(times), cov, tof, snaps)
+
+
+def sample_steady_state_events(sim: LatticeKMC, events: int, n_intervals: int = 40, n_blocks: int = 10,
+                               warmup_fraction: float = 0.2) -> SteadyStateSample:
+    """:func:`sample_steady_state` for a budget of about ``events`` events, whatever the rates.
+
+    First ``warmup_fraction * events`` events run as a warm-up; the mean time per
+    event over their second half sets the interval, ``events / n_intervals`` events
+    long. A lattice that poisoned (total rate 0) is sampled over unit intervals.
+    """
+    if isinstance(events, bool) or not isinstance(events, (int, np.integer)) or events < n_intervals:
+        raise InputError(f"sample_steady_state_events: events must be an integer >= n_intervals={n_intervals}, "
+                         f"got {events!r}")
+    if not 0 < warmup_fraction < 1:
+        raise InputError(f"sample_steady_state_events: warmup_fraction must lie in (0, 1), got {warmup_fraction!r}")
+    half = max(1, int(warmup_fraction * events) // 2)
+    sim.run(max_events=half)
+    t0, e0 = sim.time, sim.events
+    sim.run(max_events=half)
+    dt = (sim.time - t0) / (sim.events - e0) if sim.events > e0 and sim.total_rate > 0 else 0.0
+    interval = dt * events / n_intervals if dt > 0 else 1.0
+    return sample_steady_state(sim, interval, n_intervals, n_blocks)
