@@ -20,28 +20,22 @@ increments (about 25 minutes).
 import os
 import sys
 import platform
-import time
 
 import numpy as np
 import skfem
 
-from scalebridge.core import ProcessExecutor, Scale
+from scalebridge.core import ProcessExecutor
 from scalebridge.coupling.fe2 import fe2_solve
 from scalebridge.coupling.on_the_fly import OnTheFly
 from scalebridge.homogenization.cell import homogenize
 from scalebridge.homogenization.microstructure import random_inclusions
 from scalebridge.homogenization.nonlinear_cell import NonlinearCellModel
 from scalebridge.solvers.tensors import isotropic_stiffness
+from timing import timed
 
 PHASES = random_inclusions(32, 0.3, 0.1, dim=2, seed=5)
 MATRIX = dict(bulk_modulus=58.3e9, shear_modulus=26.9e9, yield_stress=100e6, hardening_modulus=2e9)
 FIBRE = dict(stiffness=isotropic_stiffness(220e9, 190e9, 2))
-
-
-def timed(fn):
-    t0 = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - t0, out
 
 
 def linear_solves(B=200):

@@ -13,19 +13,13 @@ Run: ``python benchmarks/homogenization.py [--skip-throughput]`` (about 3 minute
 import argparse
 import os
 import platform
-import time
 
 import numpy as np
 
 from scalebridge.homogenization.cell import homogenize
 from scalebridge.homogenization.microstructure import random_inclusions
 from scalebridge.solvers.tensors import isotropic_stiffness
-
-
-def timed(fn):
-    t0 = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - t0, out
+from timing import timed
 
 
 CASES = [  # name, phases, properties, problem

@@ -14,22 +14,13 @@ difference between the two. Run: ``python benchmarks/microkinetics_batch.py``.
 
 import os
 import platform
-import time
 
 import numpy as np
 import yaml
 
 from scalebridge.apps.catalysis import SCENARIOS
 from scalebridge.laws.mechanism import Mechanism
-
-
-def timed(fn, repeat=3):
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
+from timing import timed
 
 
 def main(B=64):
@@ -41,9 +32,9 @@ def main(B=64):
     g = mech.gases.index("CO2_g")
     stoich = (mech.gas_product_orders - mech.gas_reactant_orders)[:, g]
 
-    t_batch, res = timed(lambda: net.steady_state(kf, kr))
+    t_batch, res = timed(lambda: net.steady_state(kf, kr), repeat=3)
     tof_batch = res.net_rates @ stoich
-    t_loop, loop = timed(lambda: [net.steady_state(kf[i:i + 1], kr[i:i + 1]) for i in range(B)])
+    t_loop, loop = timed(lambda: [net.steady_state(kf[i:i + 1], kr[i:i + 1]) for i in range(B)], repeat=3)
     tof_loop = np.concatenate([r.net_rates @ stoich for r in loop])
 
     print(f"machine: {platform.machine()} {platform.python_version()}, {os.cpu_count()} CPUs; B = {B} conditions")

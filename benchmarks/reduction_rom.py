@@ -23,19 +23,10 @@ import platform
 import sys
 import time
 
-import numpy as np
 from threadpoolctl import threadpool_limits
 
 from scalebridge.reduction import thermal_block, weak_greedy
-
-
-def best_time(fn, repeat=5):
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
+from timing import timed
 
 
 def main(cells=144, n_train=1000, n_test=100, tol=1e-5):
@@ -46,9 +37,9 @@ def main(cells=144, n_train=1000, n_test=100, tol=1e-5):
     model = result.model
     mu = problem.sample(n_test, seed=1)
 
-    t_full, u = best_time(lambda: problem.solve(mu), repeat=1)
-    t_batch, sol = best_time(lambda: model.solve(mu))
-    t_single, _ = best_time(lambda: [model.solve(m) for m in mu])
+    t_full, u = timed(lambda: problem.solve(mu), repeat=1)
+    t_batch, sol = timed(lambda: model.solve(mu), repeat=5)
+    t_single, _ = timed(lambda: [model.solve(m) for m in mu], repeat=5)
     err = problem.norm(u - model.reconstruct(sol.coefficients))
     rel, eff = err / problem.norm(u), sol.error_bound / err
 

@@ -28,15 +28,15 @@ def initial_design(n=16, box=3.0):
     return {"gradient": qmc.scale(qmc.Sobol(2, seed=0).random(n), [-box, -box], [box, box])}
 
 
-def adaptive(fine, tolerance=1e-3, **options):
+def adaptive(fine, tolerance=1e-2, **options):
     return Adaptive(fine, GaussianProcessSurrogate(fine), tolerance, initial=initial_design(), **options)
 
 
 def test_adaptive_fe2_needs_20x_fewer_fine_solves_within_1_percent():
     """Nonlinear-conduction FE² on the L-shaped domain (3 macro Newton iterations, 1,440
-    point requests), tolerance 1e-3 on the calibrated relative std. Measured: 27x fewer
-    cell solves than on-the-fly FE² (54 vs 1,440, the 16-point initial design included),
-    macro temperature within 1.4e-3 of it (max norm)."""
+    point requests), tolerance 1e-2 on the calibrated std relative to the local flux. Measured:
+    27x fewer cell solves than on-the-fly FE² (53 vs 1,440, the 16-point initial design
+    included), macro temperature within 6e-4 of it (max norm)."""
     fine = rve()
     reference = fe2_solve(MESH, "conduction", OnTheFly(fine, cache=False), **BC)
     strategy = adaptive(fine)

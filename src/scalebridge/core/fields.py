@@ -63,7 +63,7 @@ Diffusivity = quantity("m^2/s", positive=True)
 Concentration = quantity("mol/m^3", positive=True)
 ThermalConductivity = quantity("W/(m*K)", nonnegative=True)
 Modulus = quantity("Pa", positive=True)
-Energy = quantity("J", positive=True)
+Energy = energy(positive=True)
 
 
 class ScenarioHeader(BaseModel):

@@ -10,10 +10,15 @@ batch of requests :math:`x_1..x_B` the surrogate returns a predictive mean
 
 .. math::
 
-    \max_j \frac{\sigma_j(x)}{s_j} \le \tau,\qquad s_j = \text{RMS of output } j
-    \text{ over the training set},
+    \frac{\max_j \sigma_j(x)}{s(x)} \le \tau,\qquad
+    s(x) = \max\big(\lVert\mu(x)\rVert,\ \varphi\,\bar y\big),
 
-with :math:`\tau` the ``tolerance`` (the error budget: a relative one-sigma error).
+per output port, with :math:`\tau` the ``tolerance`` (the error budget: a one-sigma
+error relative to the answer itself), :math:`\bar y` the RMS norm of that output over
+the training set and :math:`\varphi` the ``floor`` (a small fraction, so answers near
+zero are judged on an absolute scale). Relative to the local answer, not to a global
+scale: a law whose outputs span decades (a nonlinear flux at small and large
+gradients) must be accurate where it is small too.
 While some requests are not confident, up to ``batch_size`` of them, spread over the
 unsure region by farthest-point selection (starting at the largest :math:`\sigma`), are
 evaluated by the fine model through an executor, added to the training set, and the
@@ -63,6 +68,9 @@ class Adaptive:
     max_rounds : int
         Learning rounds allowed per call; requests still unsure afterwards are answered
         by the surrogate and counted in ``statistics["unsure_answers"]``.
+    floor : float
+        Fraction :math:`\varphi` of the training RMS below which the scale stops
+        shrinking (default 1e-2).
     optimize_every : int
         Re-optimise the surrogate's hyperparameters at every ``optimize_every``-th refit
         (the first fit always optimises).
@@ -78,17 +86,17 @@ class Adaptive:
     statistics : dict
         ``requests``, ``fine_evaluations``, ``saved`` (requests minus fine
         evaluations, the initial design included), ``rounds``, ``refits``, ``unsure_answers``, ``max_relative_std`` (largest
-        :math:`\\max_j\\sigma_j/s_j` of any answer given) and ``tolerance``.
+        :math:`\\max_j\\sigma_j/s` of any answer given) and ``tolerance``.
     """
 
     coupling = "concurrent"
 
     def __init__(self, fine: Model, surrogate: Any, tolerance: float, *, executor: Executor | None = None,
                  chunk_size: int | None = None, batch_size: int = 8, max_rounds: int = 50,
-                 optimize_every: int = 5, initial: Mapping[str, np.ndarray] | None = None,
+                 optimize_every: int = 5, floor: float = 1e-2, initial: Mapping[str, np.ndarray] | None = None,
                  name: str | None = None):
         for label, value in (("tolerance", tolerance), ("batch_size", batch_size), ("max_rounds", max_rounds),
-                             ("optimize_every", optimize_every)):
+                             ("optimize_every", optimize_every), ("floor", floor)):
             if not np.isfinite(value) or value <= 0:
                 raise InputError(f"Adaptive: {label} must be positive, got {value!r}")
         if set(surrogate.inputs) != set(fine.inputs) or set(surrogate.outputs) != set(fine.outputs):
@@ -106,7 +114,7 @@ class Adaptive:
         self.name = name or f"adaptive({fine.name})"
         self.inputs, self.outputs, self.scale = dict(fine.inputs), dict(fine.outputs), fine.scale
         self.tolerance, self.batch_size, self.max_rounds = float(tolerance), int(batch_size), int(max_rounds)
-        self.optimize_every = int(optimize_every)
+        self.optimize_every, self.floor = int(optimize_every), float(floor)
         self._on_the_fly = OnTheFly(fine, executor, chunk_size, cache=False)
         self._train_in, self._train_out = self._initial_training_set()
         self._initial = None
@@ -130,7 +138,7 @@ class Adaptive:
         return self._train_in is not None
 
     def _relative_std(self, ev: Evaluation, n: int) -> np.ndarray:
-        """:math:`\\max_j \\sigma_j / s_j` per request."""
+        """:math:`\\max_j \\sigma_j / s` per request (see the module docstring)."""
         std = ev.info.get("std") if ev.info else None
         if std is None or set(std) != set(self.outputs):
             raise InputError(f"Adaptive: surrogate {self.surrogate.name!r} returned no predictive std "
@@ -138,9 +146,10 @@ class Adaptive:
         worst = np.zeros(n)
         for k in self.outputs:
             y = self._train_out[k].reshape(len(self._train_out[k]), -1)
-            scale = np.sqrt(np.mean(y ** 2, axis=0))
+            typical = self.floor * np.sqrt(np.mean(np.sum(y ** 2, axis=1)))
+            scale = np.maximum(np.linalg.norm(np.asarray(ev[k]).reshape(n, -1), axis=1), typical)
             scale = np.where(scale > 0, scale, 1.0)
-            worst = np.maximum(worst, (np.asarray(std[k]).reshape(n, -1) / scale).max(axis=1))
+            worst = np.maximum(worst, np.asarray(std[k]).reshape(n, -1).max(axis=1) / scale)
         return worst
 
     def _select(self, x: np.ndarray, candidates: np.ndarray, rel: np.ndarray) -> np.ndarray:
@@ -204,5 +213,6 @@ class Adaptive:
 
     def parameters(self) -> dict[str, Any]:
         """Settings, for :func:`scalebridge.core.describe.describe`."""
-        return {"tolerance": self.tolerance, "batch_size": self.batch_size, "max_rounds": self.max_rounds,
+        return {"tolerance": self.tolerance, "floor": self.floor, "batch_size": self.batch_size,
+                "max_rounds": self.max_rounds,
                 "optimize_every": self.optimize_every, "surrogate": getattr(self.surrogate, "name", "")}

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 
 from ..core.errors import InputError
 from ..core.model import Model

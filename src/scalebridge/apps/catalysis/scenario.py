@@ -12,6 +12,9 @@ from ...laws.mechanism import Mechanism
 
 __all__ = ["Scenario"]
 
+#: Signed pair energy (J, eV or kJ/mol), stored in J.
+PairEnergy = energy()
+
 
 
 class Conditions(BaseModel):
@@ -114,7 +117,7 @@ class LateralInteraction(BaseModel):
 
     model_config = STRICT
     species: tuple[str, str]
-    energy: energy()
+    energy: PairEnergy
 
 
 class KmcSweep(BaseModel):

@@ -7,13 +7,16 @@ Everything here works on plain arrays of one lattice of N sites:
 * ``tree`` (2M,) float64, M = next power of two >= N: a binary sum tree whose
   leaf ``M + i`` is the total rate of all events owned by site i and whose node
   k holds ``tree[2k] + tree[2k+1]``; ``tree[1]`` is the total rate R;
+* ``stype`` (N,) int64: bit mask ``1 << t`` of the type t of every site; process
+  rows carry a mask of the site types they apply to (column 3 of a site process,
+  columns 5 and 6, first and second site, of a pair process);
 * ``rng`` (4,) uint64: state of the xoshiro256** generator (Blackman & Vigna 2021,
   ACM Trans. Math. Softw. 47, 36), so a checkpoint can save and restore it.
 
 Events owned by site i: every *site process* whose initial species is ``occ[i]``
 (rate ``single_k``), and, for each of the z neighbours n, every *pair process*
 (a, b) -> (c, d) with ``occ[i] == a`` and ``occ[n] == b`` (rate ``pair_k``, already
-divided by z). Flagged processes are slowed by the lateral interactions of their
+divided by z), each only where the site types match its masks. Flagged processes are slowed by the lateral interactions of their
 initial state, rate x exp(E_init / k_B T) (see :mod:`.engine`).
 """
 
@@ -97,22 +100,22 @@ def pair_factor(i, n, a, b, occ, nbr, eps):
 
 
 @inline
-def site_rate(i, occ, nbr, single_i, single_k, pair_i, pair_k, eps):
+def site_rate(i, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype):
     a = occ[i]
     total = 0.0
     for p in range(single_i.shape[0]):
-        if single_i[p, 0] == a:
+        if single_i[p, 0] == a and single_i[p, 3] & stype[i]:
             if single_i[p, 2]:
                 total += single_k[p] * np.exp(lateral_energy(i, occ, nbr, eps))
             else:
                 total += single_k[p]
     for p in range(pair_i.shape[0]):
-        if pair_i[p, 0] != a:
+        if pair_i[p, 0] != a or not pair_i[p, 5] & stype[i]:
             continue
         b = pair_i[p, 1]
         for k in range(nbr.shape[1]):
             n = nbr[i, k]
-            if occ[n] == b:
+            if occ[n] == b and pair_i[p, 6] & stype[n]:
                 if pair_i[p, 4]:
                     total += pair_k[p] * pair_factor(i, n, a, b, occ, nbr, eps)
                 else:
@@ -121,43 +124,43 @@ def site_rate(i, occ, nbr, single_i, single_k, pair_i, pair_k, eps):
 
 
 @njit
-def rebuild_tree(tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps):
+def rebuild_tree(tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype):
     tree[:] = 0.0
     for i in range(occ.shape[0]):
-        tree[M + i] = site_rate(i, occ, nbr, single_i, single_k, pair_i, pair_k, eps)
+        tree[M + i] = site_rate(i, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype)
     for node in range(M - 1, 0, -1):
         tree[node] = tree[2 * node] + tree[2 * node + 1]
 
 
 @inline
-def _update(m, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps):
+def _update(m, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype):
     """Recompute the rate of site m; walk up the tree only if it changed."""
-    rate = site_rate(m, occ, nbr, single_i, single_k, pair_i, pair_k, eps)
+    rate = site_rate(m, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype)
     if rate != tree[M + m]:
         tree_set(tree, M, m, rate)
 
 
 @njit
-def _refresh(i, skip, reach, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps):
+def _refresh(i, skip, reach, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype):
     """Recompute the rates of site i and of every site within ``reach`` neighbour shells.
 
     ``skip`` (a site already refreshed by the same event, or -1) is left out of the
     first shell.
     """
-    _update(i, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps)
+    _update(i, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype)
     for k in range(nbr.shape[1]):
         n = nbr[i, k]
         if n != skip:
-            _update(n, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps)
+            _update(n, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype)
         if reach > 1:
             for q in range(nbr.shape[1]):
-                _update(nbr[n, q], tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps)
+                _update(nbr[n, q], tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype)
 
 
 # ---------------------------------------------------------------------- BKL loop
 @njit
 def run_bkl(occ, nbr, tree, M, rng, clock, counts, gas, pid, disp, moves,
-            single_i, single_k, single_gas, pair_i, pair_k, pair_gas, eps, reach,
+            single_i, single_k, single_gas, pair_i, pair_k, pair_gas, eps, stype, reach,
             t_stop, max_events, cov_integral):
     """Advance by BKL events until the next event time passes ``t_stop`` or ``max_events`` ran.
 
@@ -186,7 +189,7 @@ def run_bkl(occ, nbr, tree, M, rng, clock, counts, gas, pid, disp, moves,
         a = occ[i]
         chosen = False
         for p in range(single_i.shape[0]):
-            if single_i[p, 0] != a:
+            if single_i[p, 0] != a or not single_i[p, 3] & stype[i]:
                 continue
             k_p = single_k[p]
             if single_i[p, 2]:
@@ -200,18 +203,18 @@ def run_bkl(occ, nbr, tree, M, rng, clock, counts, gas, pid, disp, moves,
                 pid[i] = -1 if c != a and (a == 0 or c == 0) else pid[i]
                 for g in range(gas.shape[0]):
                     gas[g] += single_gas[p, g]
-                _refresh(i, -1, reach, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps)
+                _refresh(i, -1, reach, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype)
                 chosen = True
                 break
         if not chosen:
             last_p, last_n, last_k = -1, -1, -1
             for p in range(pair_i.shape[0]):
-                if pair_i[p, 0] != a:
+                if pair_i[p, 0] != a or not pair_i[p, 5] & stype[i]:
                     continue
                 b = pair_i[p, 1]
                 for k in range(nbr.shape[1]):
                     n = nbr[i, k]
-                    if occ[n] != b:
+                    if occ[n] != b or not pair_i[p, 6] & stype[n]:
                         continue
                     last_p, last_n, last_k = p, n, k
                     k_p = pair_k[p]
@@ -245,8 +248,8 @@ def run_bkl(occ, nbr, tree, M, rng, clock, counts, gas, pid, disp, moves,
                     pid[n] = -1
             for g in range(gas.shape[0]):
                 gas[g] += pair_gas[p, g]
-            _refresh(i, -1, reach, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps)
-            _refresh(n, i, reach, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps)
+            _refresh(i, -1, reach, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype)
+            _refresh(n, i, reach, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype)
         done += 1
         clock[2] += 1
         total = tree[1]

@@ -66,7 +66,9 @@ def kernels():
 class SiteProcess:
     """A one-site event ``initial -> final`` with rate ``rate`` (1/s).
 
-    ``gas`` maps gas name -> molecules released (> 0) or consumed (< 0) per event.
+    ``gas`` maps gas name -> molecules released (> 0) or consumed (< 0) per event;
+    ``site_types`` the site types (integers, see ``LatticeKMC(site_types=...)``) it
+    happens on (None: every site).
     """
 
     name: str
@@ -75,13 +77,15 @@ class SiteProcess:
     rate: float
     interacting: bool = False
     gas: Mapping[str, float] = field(default_factory=dict)
+    site_types: tuple | None = None
 
 
 @dataclass(frozen=True)
 class PairProcess:
     """A nearest-neighbour pair event ``(a, b) -> (c, d)``, total rate ``rate`` (1/s) per site holding a.
 
-    Each of the z neighbour pairs of a site fires with ``rate / z``.
+    Each of the z neighbour pairs of a site fires with ``rate / z``. ``site_types``:
+    ``(types of the first site, types of the second site)``, or None (every pair).
     """
 
     name: str
@@ -90,6 +94,7 @@ class PairProcess:
     rate: float
     interacting: bool = False
     gas: Mapping[str, float] = field(default_factory=dict)
+    site_types: tuple | None = None
 
 
 def _seed_state(seed) -> np.ndarray:
@@ -117,10 +122,14 @@ class LatticeKMC:
         Seeds the xoshiro256** stream of the kernel.
     occupancy : array_like of int, optional
         Initial species index per site (default: empty lattice).
+    site_types : array_like of int, optional
+        Type of every site, 0..62 (default: all 0), e.g. terrace and step sites;
+        a process with ``site_types`` set happens only on sites of those types.
     """
 
     def __init__(self, lattice: Lattice, species: Sequence[str], processes, *,
-                 interactions: Mapping[tuple[str, str], float] | None = None, seed=None, occupancy=None):
+                 interactions: Mapping[tuple[str, str], float] | None = None, seed=None, occupancy=None,
+                 site_types=None):
         if not isinstance(lattice, Lattice):
             raise InputError(f"LatticeKMC: lattice must be a Lattice (square_lattice(L), ...), got {lattice!r}")
         species = [str(s) for s in species]
@@ -132,6 +141,8 @@ class LatticeKMC:
         if not self.processes:
             raise InputError("LatticeKMC: need at least one process")
         self.gases = sorted({g for p in self.processes for g in p.gas})
+        self.site_types = self._compile_site_types(site_types, lattice.n_sites)
+        self._type_bits = np.left_shift(np.int64(1), self.site_types)
         self._compile_processes()
         self._compile_interactions(interactions or {})
         self.M = 1 << max(0, int(np.ceil(np.log2(lattice.n_sites))))
@@ -145,6 +156,25 @@ class LatticeKMC:
             raise InputError(f"LatticeKMC process {where!r}: unknown species {name!r}; "
                              f"known: {self.species}") from None
 
+    @staticmethod
+    def _compile_site_types(site_types, N):
+        """Per-site bit masks 1 << type (int64)."""
+        t = np.zeros(N, dtype=np.int64) if site_types is None else np.asarray(site_types)
+        if t.shape != (N,) or not np.issubdtype(t.dtype, np.integer) or t.min() < 0 or t.max() > 62:
+            raise InputError(f"LatticeKMC site_types: expected {N} integer site types in 0..62, "
+                             f"got shape {t.shape}, dtype {t.dtype}")
+        return t.astype(np.int64)
+
+    @staticmethod
+    def _type_mask(types, where):
+        if types is None:
+            return -1                      # every bit: all site types
+        types = [types] if isinstance(types, (int, np.integer)) else list(types)
+        if not types or any(isinstance(t, bool) or not isinstance(t, (int, np.integer)) or not 0 <= t <= 62
+                            for t in types):
+            raise InputError(f"LatticeKMC process {where!r}: site types must be integers in 0..62, got {types!r}")
+        return int(sum(1 << int(t) for t in set(types)))
+
     def _gas_row(self, p):
         return [float(p.gas.get(g, 0.0)) for g in self.gases]
 
@@ -156,19 +186,26 @@ class LatticeKMC:
                 raise InputError(f"LatticeKMC process {p.name!r}: rate must be finite and >= 0 (1/s), got {p.rate!r}")
             if isinstance(p, SiteProcess):
                 a, c = self._index(p.initial, p.name), self._index(p.final, p.name)
-                single.append(([a, c, int(bool(p.interacting))], rate, self._gas_row(p)))
+                single.append(([a, c, int(bool(p.interacting)), self._type_mask(p.site_types, p.name)], rate,
+                               self._gas_row(p)))
             elif isinstance(p, PairProcess):
                 if len(p.initial) != 2 or len(p.final) != 2:
                     raise InputError(f"LatticeKMC process {p.name!r}: initial and final must be pairs of species")
                 ids = [self._index(s, p.name) for s in (*p.initial, *p.final)]
-                pair.append((ids + [int(bool(p.interacting))], rate / self.lattice.coordination, self._gas_row(p)))
+                types = (None, None) if p.site_types is None else tuple(p.site_types)
+                if len(types) != 2:
+                    raise InputError(f"LatticeKMC process {p.name!r}: site_types must be (types of the first site, "
+                                     f"types of the second site), got {p.site_types!r}")
+                masks = [self._type_mask(t, p.name) for t in types]
+                pair.append((ids + [int(bool(p.interacting))] + masks, rate / self.lattice.coordination,
+                             self._gas_row(p)))
             else:
                 raise InputError(f"LatticeKMC: processes must be SiteProcess or PairProcess, got {p!r}")
         G = len(self.gases)
-        self._single_i = np.array([s[0] for s in single], dtype=np.int64).reshape(-1, 3)
+        self._single_i = np.array([s[0] for s in single], dtype=np.int64).reshape(-1, 4)
         self._single_k = np.array([s[1] for s in single], dtype=float)
         self._single_gas = np.array([s[2] for s in single], dtype=float).reshape(len(single), G)
-        self._pair_i = np.array([s[0] for s in pair], dtype=np.int64).reshape(-1, 5)
+        self._pair_i = np.array([s[0] for s in pair], dtype=np.int64).reshape(-1, 7)
         self._pair_k = np.array([s[1] for s in pair], dtype=float)
         self._pair_gas = np.array([s[2] for s in pair], dtype=float).reshape(len(pair), G)
 
@@ -210,7 +247,7 @@ class LatticeKMC:
         self.tree = np.zeros(2 * self.M)
         k = kernels()
         k.rebuild_tree(self.tree, self.M, occ, self.lattice.neighbours, self._single_i, self._single_k,
-                       self._pair_i, self._pair_k, self.interaction_matrix)
+                       self._pair_i, self._pair_k, self.interaction_matrix, self._type_bits)
         total = self.tree[1]
         self.clock[1] = -np.log(1.0 - k.next_double(self.rng_state)) / total if total > 0 else np.inf
 
@@ -251,7 +288,7 @@ class LatticeKMC:
         kernels().run_bkl(self.occupancy, self.lattice.neighbours, self.tree, self.M, self.rng_state, self.clock,
                           self.counts, self.gas_produced, self.particle_id, self.displacement, self.lattice.steps,
                           self._single_i, self._single_k, self._single_gas, self._pair_i, self._pair_k,
-                          self._pair_gas, self.interaction_matrix, self._reach, until, n, cov)
+                          self._pair_gas, self.interaction_matrix, self._type_bits, self._reach, until, n, cov)
         return cov
 
     def snapshot(self) -> np.ndarray:
