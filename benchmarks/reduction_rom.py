@@ -37,7 +37,7 @@ def main(cells=144, n_train=1000, n_test=100, tol=1e-5):
     model = result.model
     mu = problem.sample(n_test, seed=1)
 
-    t_full, u = timed(lambda: problem.solve(mu), repeat=1)
+    t_full, u = timed(lambda: problem.solve(mu), repeat=3)
     t_batch, sol = timed(lambda: model.solve(mu), repeat=5)
     t_single, _ = timed(lambda: [model.solve(m) for m in mu], repeat=5)
     err = problem.norm(u - model.reconstruct(sol.coefficients))

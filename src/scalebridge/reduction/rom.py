@@ -297,6 +297,28 @@ class ReducedModel:
                 len(self.reduced_operators), N * N))
         return self._cache["operators"][1]
 
+    def _residual_norm(self, w: np.ndarray, N: int) -> np.ndarray:
+        r""":math:`\|T w\|_2` per row of w, skipping the zero lower part of the staircase T.
+
+        Column j of T has nonzeros only in the rows of the directions that existed when its
+        representer was orthonormalised, so the columns are taken in 8 blocks, each with the
+        rows its last column needs (about half the flops of the full product).
+        """
+        if self._cache.get("blocks", (None,))[0] != N:
+            T = self._T[:, : w.shape[1]]
+            nonzero = T != 0
+            rows = np.where(nonzero.any(axis=0), T.shape[0] - np.argmax(nonzero[::-1], axis=0), 0)
+            rows = np.maximum.accumulate(rows)
+            edges = np.linspace(0, T.shape[1], 9).astype(int)
+            blocks = [(slice(a, b), np.ascontiguousarray(T[: rows[b - 1], a:b].T))
+                      for a, b in zip(edges[:-1], edges[1:]) if b > a]
+            self._cache["blocks"] = (N, blocks, T.shape[0])
+        _, blocks, rank = self._cache["blocks"]
+        out = np.zeros((len(w), rank))
+        for columns, block in blocks:
+            out[:, : block.shape[1]] += w[:, columns] @ block
+        return np.linalg.norm(out, axis=1)
+
     def _reduced_solve(self, A: np.ndarray, f: np.ndarray) -> np.ndarray:
         """Solve the (B, N, N) reduced systems (A is overwritten); ConvergenceError if one is singular."""
         if A.shape[1] == 0:
@@ -350,7 +372,7 @@ class ReducedModel:
             f = phi @ self.reduced_loads[:, :N]
             c = self._reduced_solve(A, f)
             w = np.concatenate([phi, -(c[:, :, None] * theta[:, None, :]).reshape(len(mu), -1)], axis=1)
-            residual = np.linalg.norm(w @ self._T[:, : w.shape[1]].T, axis=1)
+            residual = self._residual_norm(w, N)
             bound = residual / alpha
         bad = ~(np.isfinite(c).all(axis=1) & np.isfinite(bound))
         if bad.any():
