@@ -5,7 +5,8 @@ from .doe import InputBox, design, input_box, latin_hypercube, sobol
 from .fidelity import Declarations, fidelity_checks, relative_errors
 from .rom import GreedyResult, ReducedModel, ReducedSolution, pod, weak_greedy
 from .archive import load_surrogate, save
-from .surrogate import GaussianProcessSurrogate, PolynomialChaosSurrogate, Surrogate, TrainingSet
+from .polynomial_chaos import PolynomialChaosSurrogate
+from .surrogate import GaussianProcessSurrogate, Surrogate, TrainingSet
 from .training import CrossValidation, cross_validate, fit_surrogate
 from .thermal_block import thermal_block
 

@@ -15,7 +15,9 @@ from ..core.model import Port, Scale
 from ..core.optional import require
 from .doe import InputBox
 from .fidelity import Declarations
-from .surrogate import KINDS, GaussianProcessSurrogate, PolynomialChaosSurrogate, Surrogate
+from .polynomial_chaos import PolynomialChaosSurrogate
+from .surrogate import GaussianProcessSurrogate, Surrogate
+from .training import KINDS
 
 __all__ = ["save", "load_surrogate", "SURROGATE_FORMAT"]
 

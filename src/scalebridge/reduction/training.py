@@ -12,9 +12,14 @@ from ..core.executors import evaluate_in_chunks
 from ..core.model import Model
 from .doe import design, input_box
 from .fidelity import Declarations, relative_errors
-from .surrogate import KINDS, GaussianProcessSurrogate, Surrogate
+from .polynomial_chaos import PolynomialChaosSurrogate
+from .surrogate import GaussianProcessSurrogate, Surrogate
 
-__all__ = ["fit_surrogate", "CrossValidation", "cross_validate"]
+__all__ = ["KINDS", "fit_surrogate", "CrossValidation", "cross_validate"]
+
+#: Surrogate classes by the ``kind`` names of :func:`~scalebridge.reduction.training.fit_surrogate`.
+KINDS: dict[str, type[Surrogate]] = {"gp": GaussianProcessSurrogate, "gaussian_process": GaussianProcessSurrogate,
+                                     "pce": PolynomialChaosSurrogate, "polynomial_chaos": PolynomialChaosSurrogate}
 
 
 def _run_fine(model: Model, inputs: dict[str, np.ndarray], executor, chunk_size) -> dict[str, np.ndarray]:

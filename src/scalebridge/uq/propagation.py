@@ -47,7 +47,7 @@ from ..core.errors import ConvergenceError, InputError
 from ..core.executors import evaluate_in_chunks
 from ..core.model import Model
 from ..core.optional import require
-from ..reduction.surrogate import PolynomialChaosSurrogate
+from ..reduction.polynomial_chaos import PolynomialChaosSurrogate
 from .inputs import FixedInputs, StandardizedInputs, Uncertain, UncertainInputs
 from .pbox import PBox
 

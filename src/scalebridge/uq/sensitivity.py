@@ -49,7 +49,7 @@ import numpy as np
 
 from ..core.errors import InputError
 from ..core.model import Model
-from ..reduction.surrogate import PolynomialChaosSurrogate
+from ..reduction.polynomial_chaos import PolynomialChaosSurrogate
 from .inputs import Uncertain, UncertainInputs, unit_points
 from .propagation import Progress, bind, evaluate_checked
 
