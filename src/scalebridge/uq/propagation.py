@@ -13,7 +13,7 @@ scrambled Sobol' sequences of :math:`N/R` points; the estimate is the average of
 :math:`\mathrm{SE} = \mathrm{sd}_r/\sqrt R` (L'Ecuyer & Lemieux 2002). The
 convergence history holds the estimates after :math:`N = 2^k` samples (:math:`R\,2^k` for QMC).
 
-**Polynomial chaos** (``"pce"``): a :class:`~scalebridge.reduction.surrogate.PolynomialChaosSurrogate`
+**Polynomial chaos** (``"pce"``): a :class:`~scalebridge.reduction.polynomial_chaos.PolynomialChaosSurrogate`
 orthonormal for the input distribution, fitted by regression on a Sobol' design or
 by Gauss quadrature (spectral projection); then :math:`E[y] = c_0`,
 :math:`\mathrm{Var}[y] = \sum_{\alpha \ne 0} c_\alpha^2` and Sobol' indices from the
