@@ -10,6 +10,11 @@ Cases (one thread, after numba compilation):
   O(log N) sum-tree selection: executed events per second.
 
 Goal (issue 7): >= 2e6 events/s. Run: ``python benchmarks/kmc.py``.
+
+``BKL before`` is the engine of commit f2b517a (same machine, same case, measured
+with this script on 2026-11-21), before the kernel was compiled without NRT
+reference counting, with one rate-recompute loop, a per-configuration rate table
+and batched sum-tree updates; trajectories are bitwise unchanged.
 """
 
 import os
@@ -47,13 +52,19 @@ def bkl_rate(L, events):
     return events / (time.perf_counter() - t0)
 
 
+#: BKL events/s of the engine before the speed-up (commit f2b517a), per lattice side
+BKL_BEFORE = {128: 1.12e6, 512: 4.8e5}
+
+
 def main():
     print(f"machine: {platform.machine()} {platform.processor() or ''} python {platform.python_version()}, "
           f"{os.cpu_count()} CPUs; one thread")
-    print(f"{'lattice':<10}{'ZGB trials/s':>16}{'ZGB adsorption ev/s':>22}{'BKL events/s':>16}{'goal':>8}")
+    print(f"{'lattice':<10}{'ZGB trials/s':>16}{'ZGB adsorption ev/s':>22}{'BKL before':>14}"
+          f"{'BKL events/s':>16}{'goal':>8}")
     for L, mcs in ((128, 400), (512, 40)):
         trials_s, events_s = zgb_rate(L, mcs)   # an event: one successful CO or O2 adsorption
-        print(f"{L}^2{'':<5}{trials_s:>16.3e}{events_s:>22.3e}{bkl_rate(L, 3_000_000):>16.3e}{2e6:>8.0e}")
+        print(f"{L}^2{'':<5}{trials_s:>16.3e}{events_s:>22.3e}{BKL_BEFORE[L]:>14.2e}"
+              f"{bkl_rate(L, 3_000_000):>16.3e}{2e6:>8.0e}")
 
 
 if __name__ == "__main__":

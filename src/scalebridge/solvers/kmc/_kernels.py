@@ -29,8 +29,14 @@ from ...core.optional import require
 numba = require("numba", extra="kmc")
 
 njit = numba.njit(cache=True, nogil=True)
-#: small helpers inlined at the Numba-IR level, so no array reference counting per call
+#: small helpers inlined at the Numba-IR level (a call to a separate compiled function
+#: costs more). Inlining binds every array argument to a new variable, and the NRT
+#: reference counting of those aliases (atomic increments, not all pruned) cost about
+#: half the time of an event, so the BKL loop is compiled without NRT (``_nrt=False``:
+#: it allocates nothing; scratch arrays come from the caller).
 inline = numba.njit(cache=True, nogil=True, inline="always")
+#: the BKL loop: no NRT, hence no reference counting (numba's ``_nrt`` flag, numba >= 0.50)
+njit_no_nrt = numba.njit(cache=True, nogil=True, _nrt=False)
 
 _U53 = 1.0 / 9007199254740992.0  # 2**-53
 
@@ -101,26 +107,80 @@ def pair_factor(i, n, a, b, occ, nbr, eps):
 
 @inline
 def site_rate(i, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype):
+    """Total rate of the events owned by site i, summed in process order (site, then pair x neighbour).
+
+    Non-interacting pair processes are summed branch-free, ``total += k * hit`` with
+    hit 0 or 1: adding +0.0 leaves the sum bitwise unchanged, so the result equals
+    the plain conditional sum while avoiding a mispredicted branch per neighbour.
+    """
     a = occ[i]
+    ti = stype[i]
     total = 0.0
     for p in range(single_i.shape[0]):
-        if single_i[p, 0] == a and single_i[p, 3] & stype[i]:
+        if single_i[p, 0] == a and single_i[p, 3] & ti:
             if single_i[p, 2]:
                 total += single_k[p] * np.exp(lateral_energy(i, occ, nbr, eps))
             else:
                 total += single_k[p]
+    z = nbr.shape[1]
     for p in range(pair_i.shape[0]):
-        if pair_i[p, 0] != a or not pair_i[p, 5] & stype[i]:
+        if pair_i[p, 0] != a or not pair_i[p, 5] & ti:
             continue
         b = pair_i[p, 1]
-        for k in range(nbr.shape[1]):
-            n = nbr[i, k]
-            if occ[n] == b and pair_i[p, 6] & stype[n]:
-                if pair_i[p, 4]:
-                    total += pair_k[p] * pair_factor(i, n, a, b, occ, nbr, eps)
-                else:
-                    total += pair_k[p]
+        mask = pair_i[p, 6]
+        k_p = pair_k[p]
+        if pair_i[p, 4]:
+            for k in range(z):
+                n = nbr[i, k]
+                if occ[n] == b and mask & stype[n]:
+                    total += k_p * pair_factor(i, n, a, b, occ, nbr, eps)
+        else:
+            for k in range(z):
+                n = nbr[i, k]
+                hit = (occ[n] == b) & ((mask & stype[n]) != 0)
+                total += k_p * hit
     return total
+
+
+@njit
+def build_rate_table(S, z, tbit, single_i, single_k, pair_i, pair_k):
+    """Site rate for every local configuration (a; s_0 .. s_{z-1}) of one site type, no interactions.
+
+    Entry ``code = ((a S + s_0) S + s_1) ... S + s_{z-1}`` holds the rate of a site
+    holding a whose neighbour k holds s_k, summed in exactly the order of
+    :func:`site_rate` (so a look-up is bitwise the direct sum). Valid when every
+    site has the type bit ``tbit`` and no process feels an interaction.
+    """
+    size = S ** (z + 1)
+    table = np.empty(size)
+    nb_sp = np.empty(z, dtype=np.int64)
+    for code in range(size):
+        c = code
+        for k in range(z - 1, -1, -1):
+            nb_sp[k] = c % S
+            c //= S
+        a = c
+        total = 0.0
+        for p in range(single_i.shape[0]):
+            if single_i[p, 0] == a and single_i[p, 3] & tbit:
+                total += single_k[p]
+        for p in range(pair_i.shape[0]):
+            if pair_i[p, 0] != a or not pair_i[p, 5] & tbit:
+                continue
+            hit_mask = (pair_i[p, 6] & tbit) != 0
+            for k in range(z):
+                hit = (nb_sp[k] == pair_i[p, 1]) & hit_mask
+                total += pair_k[p] * hit
+        table[code] = total
+    return table
+
+
+@inline
+def table_rate(i, occ, nbr, table, S):
+    code = np.int64(occ[i])
+    for k in range(nbr.shape[1]):
+        code = code * S + occ[nbr[i, k]]
+    return table[code]
 
 
 @njit
@@ -133,44 +193,102 @@ def rebuild_tree(tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, sty
 
 
 @inline
-def _update(m, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype):
-    """Recompute the rate of site m; walk up the tree only if it changed."""
-    rate = site_rate(m, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype)
-    if rate != tree[M + m]:
-        tree_set(tree, M, m, rate)
+def _update(m, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype, buf, nb, table, S):
+    """Recompute the rate of site m; if it changed, store the leaf and queue it in ``buf``.
 
-
-@njit
-def _refresh(i, skip, reach, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype):
-    """Recompute the rates of site i and of every site within ``reach`` neighbour shells.
-
-    ``skip`` (a site already refreshed by the same event, or -1) is left out of the
-    first shell.
+    Returns the new queue length. The inner nodes are summed afterwards, once per
+    distinct ancestor, by :func:`_propagate`. With a rate ``table`` (non-empty) the
+    rate is looked up from the local configuration instead of summed.
     """
-    _update(i, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype)
+    if table.shape[0] > 0:
+        rate = table_rate(m, occ, nbr, table, S)
+    else:
+        rate = site_rate(m, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype)
+    leaf = M + m
+    if rate != tree[leaf]:
+        tree[leaf] = rate
+        buf[nb] = leaf
+        nb += 1
+    return nb
+
+
+@inline
+def _propagate(tree, buf, nb):
+    """Re-sum the ancestors of the ``nb`` queued leaves, each distinct node once, level by level.
+
+    Every inner node is recomputed as ``tree[2k] + tree[2k+1]`` from its final
+    children, so the tree is bitwise the one of leaf-by-leaf updates. The leaves
+    are insertion-sorted first; parents of a sorted list are sorted, so a
+    duplicate is always the previous entry.
+    """
+    for j in range(1, nb):
+        v = buf[j]
+        q = j - 1
+        while q >= 0 and buf[q] > v:
+            buf[q + 1] = buf[q]
+            q -= 1
+        buf[q + 1] = v
+    while nb > 0:
+        w = 0
+        for j in range(nb):
+            node = buf[j] >> 1
+            if node == 0:
+                break
+            if w == 0 or buf[w - 1] != node:
+                tree[node] = tree[2 * node] + tree[2 * node + 1]
+                buf[w] = node
+                w += 1
+        nb = w
+
+
+@inline
+def _collect(i, skip, reach, nbr, sites, ns):
+    """Append site i and every site within ``reach`` neighbour shells to ``sites``; return the length.
+
+    ``skip`` (the other site of a pair event, collected just before, or -1) is left
+    out of the first shell, and then site i itself, a neighbour of ``skip``, too.
+    Sites are only listed here and recomputed in one loop, so the rate code is
+    compiled once (inlining it at every call site made the loop too large for the
+    instruction cache).
+    """
+    if skip < 0:
+        sites[ns] = i
+        ns += 1
     for k in range(nbr.shape[1]):
         n = nbr[i, k]
         if n != skip:
-            _update(n, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype)
+            sites[ns] = n
+            ns += 1
         if reach > 1:
             for q in range(nbr.shape[1]):
-                _update(nbr[n, q], tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype)
+                sites[ns] = nbr[n, q]
+                ns += 1
+    return ns
 
 
 # ---------------------------------------------------------------------- BKL loop
-@njit
+@njit_no_nrt
 def run_bkl(occ, nbr, tree, M, rng, clock, counts, gas, pid, disp, moves,
             single_i, single_k, single_gas, pair_i, pair_k, pair_gas, eps, stype, reach,
-            t_stop, max_events, cov_integral):
+            t_stop, max_events, cov_integral, table, buf, sites):
     """Advance by BKL events until the next event time passes ``t_stop`` or ``max_events`` ran.
 
     ``clock = [t, t_next, events]``: current time, time of the pending next event
     (drawn as t + (-ln u)/R after every event, so stopping and resuming anywhere
     gives the same trajectory) and the event count. ``cov_integral[s]`` gains
     the time integral of the number of sites holding species s; ``gas[g]`` the
-    net number of gas molecules g produced. Returns the events executed.
+    net number of gas molecules g produced. ``table``: site rate per local
+    configuration from :func:`build_rate_table`, or empty (sum the processes);
+    ``buf``, ``sites``: int64 scratch arrays of length >= 2 (1 + z + z^2).
+    Returns the events executed.
+
+    After an event the sites whose rate may have changed are listed, recomputed
+    in one loop (only changed leaves are stored), and the inner nodes above them
+    are re-summed once each (:func:`_propagate`).
     """
     done = 0
+    S = counts.shape[0]
+    z = nbr.shape[1]
     while True:
         t_next = clock[1]
         if t_next > t_stop:
@@ -188,6 +306,7 @@ def run_bkl(occ, nbr, tree, M, rng, clock, counts, gas, pid, disp, moves,
         i, r = tree_find(tree, M, next_double(rng) * tree[1])
         a = occ[i]
         chosen = False
+        ns = 0
         for p in range(single_i.shape[0]):
             if single_i[p, 0] != a or not single_i[p, 3] & stype[i]:
                 continue
@@ -203,7 +322,7 @@ def run_bkl(occ, nbr, tree, M, rng, clock, counts, gas, pid, disp, moves,
                 pid[i] = -1 if c != a and (a == 0 or c == 0) else pid[i]
                 for g in range(gas.shape[0]):
                     gas[g] += single_gas[p, g]
-                _refresh(i, -1, reach, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype)
+                ns = _collect(i, -1, reach, nbr, sites, 0)
                 chosen = True
                 break
         if not chosen:
@@ -248,8 +367,14 @@ def run_bkl(occ, nbr, tree, M, rng, clock, counts, gas, pid, disp, moves,
                     pid[n] = -1
             for g in range(gas.shape[0]):
                 gas[g] += pair_gas[p, g]
-            _refresh(i, -1, reach, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype)
-            _refresh(n, i, reach, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype)
+            ns = _collect(i, -1, reach, nbr, sites, 0)
+            ns = _collect(n, i, reach, nbr, sites, ns)
+        # --- recompute the rates around the event (one loop), then re-sum the tree above the changes
+        nb = 0
+        for j in range(ns):
+            nb = _update(sites[j], tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype, buf, nb,
+                         table, S)
+        _propagate(tree, buf, nb)
         done += 1
         clock[2] += 1
         total = tree[1]

@@ -146,6 +146,7 @@ class LatticeKMC:
         self._compile_processes()
         self._compile_interactions(interactions or {})
         self.M = 1 << max(0, int(np.ceil(np.log2(lattice.n_sites))))
+        self._rate_table = self._compile_rate_table()
         self.reset(occupancy, seed)
 
     # ------------------------------------------------------------------ setup
@@ -225,6 +226,26 @@ class LatticeKMC:
         second = any(row[4] and row[1] != 0 for row in self._pair_i) and np.any(eps != 0)
         self._reach = 2 if second else 1
 
+    #: largest look-up table of site rates (entries, S ** (z + 1)) built for the fast path
+    _MAX_TABLE = 1 << 16
+
+    def _compile_rate_table(self) -> np.ndarray:
+        """Site rate per local configuration (own species, z neighbour species), or an empty array.
+
+        Built when it is exact: one site type on the lattice and no process whose
+        rate depends on the lateral interactions (none flagged, or all energies 0).
+        The kernel then looks a refreshed site's rate up instead of summing its
+        processes; entries are summed in the same order, so trajectories are
+        bitwise those of the direct sum.
+        """
+        S, z = len(self.species), self.lattice.coordination
+        flagged = bool(self._single_i[:, 2].any() or self._pair_i[:, 4].any())
+        if (flagged and np.any(self.interaction_matrix != 0)) or np.unique(self.site_types).size != 1 \
+                or S ** (z + 1) > self._MAX_TABLE:
+            return np.zeros(0)
+        return kernels().build_rate_table(S, z, int(self._type_bits[0]), self._single_i, self._single_k,
+                                          self._pair_i, self._pair_k)
+
     def reset(self, occupancy=None, seed=None):
         """Start over at t = 0 with the given occupancy (species indices) and seed."""
         N = self.lattice.n_sites
@@ -288,8 +309,15 @@ class LatticeKMC:
         kernels().run_bkl(self.occupancy, self.lattice.neighbours, self.tree, self.M, self.rng_state, self.clock,
                           self.counts, self.gas_produced, self.particle_id, self.displacement, self.lattice.steps,
                           self._single_i, self._single_k, self._single_gas, self._pair_i, self._pair_k,
-                          self._pair_gas, self.interaction_matrix, self._type_bits, self._reach, until, n, cov)
+                          self._pair_gas, self.interaction_matrix, self._type_bits, self._reach, until, n, cov,
+                          self._rate_table, *self._buffers())
         return cov
+
+    def _buffers(self):
+        """Scratch arrays of one event for the kernel: changed leaves, sites to recompute."""
+        z = self.lattice.coordination
+        size = 2 * (1 + z + z * z) + 2
+        return np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
 
     def snapshot(self) -> np.ndarray:
         """The lattice as an array of species indices, shape (L,) or (L, L) (row = y)."""
