@@ -22,7 +22,7 @@ from .errors import InputError, ShapeError
 from .units import Quantity, si_unit, to_si
 
 __all__ = ["Port", "Scale", "Evaluation", "Model", "Dynamics", "FunctionModel",
-           "prepare_inputs", "batch_size"]
+           "prepare_inputs", "batch_size", "check_names"]
 
 
 @dataclass(frozen=True)
@@ -168,6 +168,17 @@ def batch_size(model_name: str, ports: Mapping[str, Port], arrays: Mapping[str, 
     return distinct.pop() if distinct else 0
 
 
+def check_names(where: str, expected, given, unknown: str = "unknown input(s)",
+                missing: str = "missing input(s)", hint: str = "") -> None:
+    """Raise :class:`InputError` naming the ``given`` names not ``expected`` and the ``expected`` ones missing."""
+    extra = set(given) - set(expected)
+    if extra:
+        raise InputError(f"{where}: {unknown} {sorted(extra)}; it takes {sorted(expected)}")
+    absent = set(expected) - set(given)
+    if absent:
+        raise InputError(f"{where}: {missing} {sorted(absent)}{hint}")
+
+
 def prepare_inputs(model: Model, inputs: Mapping[str, Any], batch: int | None = None) -> dict[str, np.ndarray]:
     """Check and convert user inputs for ``model`` into SI arrays with a batch axis.
 
@@ -182,13 +193,7 @@ def prepare_inputs(model: Model, inputs: Mapping[str, Any], batch: int | None = 
     UnitError, ShapeError
         For a wrong dimension or shape, naming the model and port.
     """
-    unknown = set(inputs) - set(model.inputs)
-    if unknown:
-        raise InputError(f"model {model.name!r}: unknown input(s) {sorted(unknown)}; "
-                         f"it takes {sorted(model.inputs)}")
-    missing = set(model.inputs) - set(inputs)
-    if missing:
-        raise InputError(f"model {model.name!r}: missing input(s) {sorted(missing)}")
+    check_names(f"model {model.name!r}", model.inputs, inputs)
     arrays = {}
     for name, port in model.inputs.items():
         value = inputs[name]

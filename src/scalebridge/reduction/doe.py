@@ -27,7 +27,7 @@ import pint
 from scipy.stats import qmc
 
 from ..core.errors import InputError, ShapeError
-from ..core.model import Model
+from ..core.model import Model, check_names
 from ..core.units import parse_quantity, to_si
 
 __all__ = ["InputBox", "input_box", "sobol", "latin_hypercube", "design", "flatten_ports", "unflatten_ports"]
@@ -165,13 +165,8 @@ def input_box(bounds: Mapping[str, Any] | InputBox, model: Model | None = None, 
     where = f"model {model.name!r}" if model is not None else "design"
     log = set(log)
     if model is not None:
-        unknown = set(bounds) - set(model.inputs)
-        if unknown:
-            raise InputError(f"{where}: bounds for unknown input(s) {sorted(unknown)}; "
-                             f"it takes {sorted(model.inputs)}")
-        missing = set(model.inputs) - set(bounds)
-        if missing:
-            raise InputError(f"{where}: no bounds for input(s) {sorted(missing)}; give (low, high) for each")
+        check_names(where, model.inputs, bounds, unknown="bounds for unknown input(s)",
+                    missing="no bounds for input(s)", hint="; give (low, high) for each")
     if not bounds:
         raise InputError(f"{where}: bounds are empty; give (low, high) for at least one input")
     bad_log = log - set(bounds)
