@@ -1,7 +1,7 @@
-"""Reduced basis (POD–Galerkin) model of the 3x3 thermal block vs the full sparse direct solve.
+"""Reduced basis (POD–Galerkin) model of the 2x2 and 3x3 thermal blocks vs the full sparse direct solve.
 
-Case: thermal block with 9 conductivities in [0.1, 1] (``thermal_block(3, cells=144)``:
-P1 triangles, 20,449 unknowns). Offline: weak greedy over 1,000 random training
+Cases: thermal block with 4 and 9 conductivities in [0.1, 1] (``thermal_block(2, cells=144)``
+and ``thermal_block(3, cells=144)``: P1 triangles, 20,449 unknowns each). Offline: weak greedy over 1,000 random training
 parameters (seed 0) to a relative error bound of 1e-5. Online, on 100 independent random
 test parameters (seed 1):
 
@@ -14,7 +14,7 @@ test parameters (seed 1):
 
 BLAS is limited to one thread (``threadpoolctl``), so both sides run on one core
 (SuperLU is single-threaded). Run: ``python benchmarks/reduction_rom.py [CELLS]`` (about a
-minute at the default CELLS = 144; the online cost does not grow with CELLS, the full
+minute per case at the default CELLS = 144; the online cost does not grow with CELLS, the full
 solve does, so e.g. CELLS = 288, 82,369 unknowns, shows the ratio at a finer mesh).
 """
 
@@ -29,8 +29,8 @@ from scalebridge.reduction import thermal_block, weak_greedy
 from timing import timed
 
 
-def main(cells=144, n_train=1000, n_test=100, tol=1e-5):
-    problem = thermal_block(3, cells=cells)
+def main(blocks, cells=144, n_train=1000, n_test=100, tol=1e-5):
+    problem = thermal_block(blocks, cells=cells)
     t0 = time.perf_counter()
     result = weak_greedy(problem, problem.sample(n_train, seed=0), tol=tol, max_size=200)
     t_offline = time.perf_counter() - t0
@@ -44,8 +44,7 @@ def main(cells=144, n_train=1000, n_test=100, tol=1e-5):
     rel, eff = err / problem.norm(u), sol.error_bound / err
 
     per = {k: t / n_test for k, t in (("full", t_full), ("batch", t_batch), ("single", t_single))}
-    print(f"machine: {platform.machine()} {platform.python_version()}, {os.cpu_count()} CPUs, BLAS 1 thread")
-    print(f"thermal block 3x3: {problem.n} unknowns, {problem.n_parameters} parameters in [0.1, 1]; "
+    print(f"thermal block {blocks}x{blocks}: {problem.n} unknowns, {problem.n_parameters} parameters in [0.1, 1]; "
           f"offline greedy ({n_train} training parameters, tol {tol:g}): N = {model.size}, "
           f"{model.riesz_rank} orthonormal Riesz representers, {t_offline:.1f} s, converged {result.converged}")
     print(f"{'case (per parameter)':<48}{'time':>12}{'full / case':>14}")
@@ -60,4 +59,6 @@ def main(cells=144, n_train=1000, n_test=100, tol=1e-5):
 
 if __name__ == "__main__":
     with threadpool_limits(limits=1):
-        main(cells=int(sys.argv[1]) if len(sys.argv) > 1 else 144)
+        print(f"machine: {platform.machine()} {platform.python_version()}, {os.cpu_count()} CPUs, BLAS 1 thread")
+        for blocks in (2, 3):
+            main(blocks, cells=int(sys.argv[1]) if len(sys.argv) > 1 else 144)
