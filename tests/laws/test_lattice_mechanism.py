@@ -64,3 +64,51 @@ def test_well_mixed_kmc_tof_matches_the_mean_field_steady_state(mechanism):
     assert abs(tof - tof_mf) < 3 * err
     for sp in ("*", "CO*", "O*"):
         assert abs(s.coverages[sp] - float(mf.coverages[sp])) < 3 * s.coverage_errors[sp] + 1e-3
+
+
+STEPPED = {"name": "A on terraces and step edges", "steps": [
+    {"name": "terrace", "equation": "A_g + * <-> A*",
+     "forward": {"arrhenius": {"prefactor": "1 1/(s*Pa)", "activation_energy": "0 eV"}},
+     "reverse": {"arrhenius": {"prefactor": "300 1/s", "activation_energy": "0 eV"}}},
+    {"name": "step", "equation": "A_g + * <-> A*",
+     "forward": {"arrhenius": {"prefactor": "1 1/(s*Pa)", "activation_energy": "0 eV"}},
+     "reverse": {"arrhenius": {"prefactor": "20 1/s", "activation_energy": "0 eV"}}},
+    {"name": "B2_ads", "equation": "B2_g + 2* <-> 2B*",
+     "forward": {"arrhenius": {"prefactor": "1 1/(s*Pa)", "activation_energy": "0 eV"}},
+     "reverse": {"arrhenius": {"prefactor": "100 1/s", "activation_energy": "0 eV"}}}]}
+
+
+def test_site_types_give_the_langmuir_isotherm_of_each_kind_of_site():
+    """Terraces (3 rows of 4) bind A weakly (K = 1/300 1/Pa), step edges (every fourth row) strongly
+    (K = 1/20 1/Pa); without interactions the sites are independent, so the total coverage is the
+    site-fraction-weighted Langmuir isotherm theta = 3/4 K_t p/(1 + K_t p) + 1/4 K_s p/(1 + K_s p)
+    (Langmuir 1918; Masel 1996, Principles of Adsorption and Reaction on Solid Surfaces, sec. 4.6):
+    0.1875 + 0.2083 = 0.3958 at p = 100 Pa (measured 0.3964 +- 0.0005, seed 1). B2 adsorbs only on a pair of step sites, so no B* is ever on a
+    terrace."""
+    from scalebridge.laws.lattice_mechanism import row_site_types
+
+    mech = Mechanism.from_dict(STEPPED)
+    lm = lattice_mechanism(mech, 300.0, {"A_g": 100.0, "B2_g": 0.0}, sites={"terrace": 0, "step": 1,
+                                                                          "B2_ads": ((1,), (1,))})
+    types = row_site_types(16, (0, 0, 0, 1))
+    assert types.reshape(16, 16)[:, 0].tolist() == [0, 0, 0, 1] * 4
+    sim = lm.simulation(square_lattice(16), seed=1, site_types=types)
+    s = sample_steady_state_events(sim, 400_000)
+    exact = 0.75 * (100 / 300) / (1 + 100 / 300) + 0.25 * (100 / 20) / (1 + 100 / 20)
+    print(f"theta_A kMC {s.coverages['A*']:.4f} +- {s.coverage_errors['A*']:.4f}, exact {exact:.4f}")
+    assert abs(s.coverages["A*"] - exact) < 3 * s.coverage_errors["A*"]
+
+    lm = lattice_mechanism(mech, 300.0, {"A_g": 0.0, "B2_g": 100.0}, sites={"B2_ads": ((1,), (1,))})
+    sim = lm.simulation(square_lattice(16), seed=2, site_types=types)
+    sim.run(max_events=20_000)
+    on = sim.snapshot().ravel() == lm.species.index("B*") + 1
+    assert on.any() and np.all(types[on] == 1)
+
+
+def test_site_types_of_unknown_steps_or_bad_rows_are_named():
+    from scalebridge.laws.lattice_mechanism import row_site_types
+
+    with pytest.raises(InputError, match=r"unknown step\(s\) \['kink'\]"):
+        lattice_mechanism(Mechanism.from_dict(STEPPED), 300.0, {"A_g": 1.0, "B2_g": 0.0}, sites={"kink": 2})
+    with pytest.raises(InputError, match="divides L"):
+        row_site_types(10, (0, 0, 1))

@@ -13,7 +13,14 @@ and partial pressures) into the processes of :class:`scalebridge.solvers.kmc.Lat
 * every gas a direction releases (consumes) is counted in
   ``LatticeKMC.gas_produced`` with + (-) its stoichiometric coefficient, so the
   turnover frequency is the production of the product gas per site and second;
-* optional diffusion: every adsorbate X hops, ``(X, *) -> (*, X)``.
+* optional diffusion: every adsorbate X hops, ``(X, *) -> (*, X)``;
+* optional site types: ``sites={step: types}`` confines both directions of a step to
+  sites of the given integer types (a pair step to ``(types of the first site, types
+  of the second site)``), and ``LatticeMechanism.simulation(lattice,
+  site_types=...)`` gives every site its type, e.g. :func:`row_site_types` for the
+  alternating rows of a stepped or a RuO2(110)-like surface. The same step written
+  twice with different rate laws, once per site type, is how terrace and step sites
+  differ; that needs the lattice (mean field has one kind of site).
 
 Rate conventions (why mean field and kMC agree on a well-mixed lattice)
 ------------------------------------------------------------------------
@@ -66,7 +73,7 @@ from ..solvers.kmc import LatticeKMC, PairProcess, SiteProcess
 from . import arguments
 from .mechanism import FREE_SITE, Mechanism
 
-__all__ = ["LatticeMechanism", "lattice_mechanism"]
+__all__ = ["LatticeMechanism", "lattice_mechanism", "row_site_types"]
 
 
 @dataclass(frozen=True)
@@ -91,10 +98,31 @@ class LatticeMechanism:
     interactions: dict
     temperature: float
 
-    def simulation(self, lattice, *, seed=None, occupancy=None) -> LatticeKMC:
-        """A :class:`LatticeKMC` of these processes on ``lattice`` (empty unless ``occupancy``)."""
+    def simulation(self, lattice, *, seed=None, occupancy=None, site_types=None) -> LatticeKMC:
+        """A :class:`LatticeKMC` of these processes on ``lattice`` (empty unless ``occupancy``).
+
+        ``site_types``: integer type of every site (default all 0), used by steps given
+        ``sites`` in :func:`lattice_mechanism`.
+        """
         return LatticeKMC(lattice, self.species, self.processes, interactions=self.interactions, seed=seed,
-                          occupancy=occupancy)
+                          occupancy=occupancy, site_types=site_types)
+
+
+def row_site_types(lattice_size: int, pattern=(0, 1)) -> np.ndarray:
+    """Site types of an L x L square lattice in rows: row y has type ``pattern[y % len(pattern)]``.
+
+    ``row_site_types(L, (0, 1))`` alternates two kinds of rows, like the bridge and
+    cus rows of RuO2(110) (Reuter & Scheffler 2006) or terraces and step edges
+    (``(0, 0, 0, 1)``: every fourth row a step). Site index is ``x + L y``, as in
+    :func:`scalebridge.solvers.kmc.square_lattice`.
+    """
+    L = int(lattice_size)
+    pattern = np.asarray(pattern)
+    if L != lattice_size or L < 1 or pattern.ndim != 1 or pattern.size == 0 \
+            or not np.issubdtype(pattern.dtype, np.integer) or L % pattern.size:
+        raise InputError(f"row_site_types: expected a lattice size L >= 1 and a non-empty integer pattern whose "
+                         f"length divides L, got L = {lattice_size!r}, pattern = {pattern.tolist()!r}")
+    return np.repeat(np.resize(pattern, L), L).astype(np.int64)
 
 
 def _sites(terms: Mapping[str, float], where: str) -> list[str]:
@@ -130,7 +158,8 @@ def _interactions(interactions, adsorbates, T) -> dict:
 
 
 def lattice_mechanism(mechanism: Mechanism, temperature, pressures: Mapping[str, Any], *,
-                      hop_rate=0.0, interactions: Mapping[tuple[str, str], Any] | None = None) -> LatticeMechanism:
+                      hop_rate=0.0, interactions: Mapping[tuple[str, str], Any] | None = None,
+                      sites: Mapping[str, Any] | None = None) -> LatticeMechanism:
     r"""The lattice kMC processes of ``mechanism`` at one temperature and set of pressures.
 
     Parameters
@@ -147,6 +176,10 @@ def lattice_mechanism(mechanism: Mechanism, temperature, pressures: Mapping[str,
     interactions : mapping, optional
         ``{(a, b): energy}``, nearest-neighbour lateral pair energies of adsorbates
         (J, eV or kJ/mol; < 0 attractive).
+    sites : mapping, optional
+        ``{step name: types}``: the integer site types a one-site step happens on, or
+        ``(types of the first site, types of the second site)`` for a pair step, in
+        the order the equation writes the sites; steps not named happen everywhere.
 
     Returns
     -------
@@ -155,7 +188,7 @@ def lattice_mechanism(mechanism: Mechanism, temperature, pressures: Mapping[str,
     Raises
     ------
     InputError
-        For a step on more than two sites, a non-scalar condition, unknown species.
+        For a step on more than two sites, a non-scalar condition, unknown species or steps.
     """
     T = arguments.temperature(temperature)
     if np.ndim(T) or any(np.ndim(p) for p in pressures.values()):
@@ -163,6 +196,10 @@ def lattice_mechanism(mechanism: Mechanism, temperature, pressures: Mapping[str,
     T = float(T)
     kf, kr = mechanism.rate_constants(T, pressures)
     adsorbates = mechanism.surface_species[1:]
+    sites = dict(sites or {})
+    unknown = set(sites) - set(mechanism.step_names)
+    if unknown:
+        raise InputError(f"lattice_mechanism sites: unknown step(s) {sorted(unknown)}; steps are {mechanism.step_names}")
     processes = []
     for j, step in enumerate(mechanism.steps):
         directions = [("forward", step.reactants, step.products, kf[j])]
@@ -175,10 +212,11 @@ def lattice_mechanism(mechanism: Mechanism, temperature, pressures: Mapping[str,
                    if final.get(g, 0.0) != initial.get(g, 0.0)}
             interacting = any(s != FREE_SITE for s in a)
             name = f"{step.name} {direction}"
+            types = sites.get(step.name)
             if len(a) == 1:
-                processes.append(SiteProcess(name, a[0], c[0], float(rate), interacting, gas))
+                processes.append(SiteProcess(name, a[0], c[0], float(rate), interacting, gas, types))
             elif len(a) == 2:
-                processes.append(PairProcess(name, tuple(a), tuple(c), float(rate), interacting, gas))
+                processes.append(PairProcess(name, tuple(a), tuple(c), float(rate), interacting, gas, types))
             else:
                 raise InputError(f"{where}: {step.equation!r} involves {len(a)} sites; lattice kMC "
                                  "processes act on one site or a nearest-neighbour pair")

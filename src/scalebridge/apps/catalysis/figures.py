@@ -81,36 +81,42 @@ def pbox_figure(pboxes):
 
 
 
-def _shade(ax, x, mask):
-    """Shade the sweep intervals around the points where ``mask`` holds (log-midpoint edges)."""
-    edges = np.concatenate([[x[0]], np.sqrt(x[:-1] * x[1:]), [x[-1]]])
+def _shade(ax, x, mask, log):
+    """Shade the sweep intervals around the points where ``mask`` holds (log- or linear-midpoint edges)."""
+    mid = np.sqrt(x[:-1] * x[1:]) if log else 0.5 * (x[:-1] + x[1:])
+    edges = np.concatenate([[x[0]], mid, [x[-1]]])
     for k in np.flatnonzero(mask):
         ax.axvspan(edges[k], edges[k + 1], color="C3", alpha=0.15, lw=0,
                    label="disagree beyond error" if k == np.flatnonzero(mask)[0] else None)
 
 
 def kmc_comparison_figure(comparison, temperature):
-    """TOF (left) and coverages (right) vs the swept pressure: mean field (lines), kMC (points, 1 s.e.)."""
+    """TOF (left) and coverages (right) vs the swept parameter: mean field (lines), kMC (points, 1 s.e.).
+
+    A pressure sweep is drawn on a log axis at ``temperature`` (K), a temperature sweep on a linear one.
+    """
     import matplotlib.pyplot as plt
 
     c = comparison
-    x = c.pressures
+    x, log = c.values, c.unit == "Pa"
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11.0, 4.2))
-    ax1.loglog(x, c.tof_mean_field, "k-", label="mean field")
+    ax1.plot(x, c.tof_mean_field, "k-", label="mean field")
+    ax1.set_yscale("log")
     shown = c.tof_kmc > 0
     ax1.errorbar(x[shown], c.tof_kmc[shown], yerr=c.tof_kmc_error[shown], fmt="o", color="C0", ms=4, capsize=2,
                  label="lattice kMC")
     ax1.set_ylabel("turnover frequency [1/s per site]")
     for i, sp in enumerate(c.coverages_mean_field):
-        ax2.semilogx(x, c.coverages_mean_field[sp], "-", color=f"C{i}", label=f"θ({sp}) mean field")
+        ax2.plot(x, c.coverages_mean_field[sp], "-", color=f"C{i}", label=f"θ({sp}) mean field")
         ax2.errorbar(x, c.coverages_kmc[sp], yerr=c.coverage_errors_kmc[sp], fmt="o", color=f"C{i}", ms=4,
                      capsize=2, label=f"θ({sp}) kMC")
     ax2.set_ylabel("coverage [-]")
     ax2.set_ylim(-0.02, 1.02)
     for ax in (ax1, ax2):
-        _shade(ax, x, c.disagree)
-        ax.set_xlabel(f"partial pressure of {c.gas} [Pa]")
+        ax.set_xscale("log" if log else "linear")
+        _shade(ax, x, c.disagree, log)
+        ax.set_xlabel(c.label)
         ax.legend(fontsize=7)
-    fig.suptitle(f"mean field vs lattice kMC at {temperature:.0f} K", fontsize=10)
+    fig.suptitle("mean field vs lattice kMC" + (f" at {temperature:.0f} K" if log else ""), fontsize=10)
     fig.tight_layout()
     return fig

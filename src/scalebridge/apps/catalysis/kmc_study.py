@@ -1,10 +1,13 @@
-r"""Mean field vs lattice kMC: one mechanism solved both ways over a partial-pressure sweep.
+r"""Mean field vs lattice kMC: one mechanism solved both ways over a partial-pressure or temperature sweep.
 
-At every pressure of the sweep the mean-field steady state
-(:class:`~scalebridge.laws.microkinetics.MicrokineticModel`) and a lattice kMC run of
-the same mechanism (:func:`~scalebridge.laws.lattice_mechanism.lattice_mechanism`:
-same rate laws, plus hops and lateral interactions) give the turnover frequency
-and coverages. The two *disagree* at a point when
+At every point of the sweep (a partial pressure of one gas, or the temperature) the
+mean-field steady state (:class:`~scalebridge.laws.microkinetics.MicrokineticModel`)
+and a lattice kMC run of the same mechanism
+(:func:`~scalebridge.laws.lattice_mechanism.lattice_mechanism`: same rate laws, plus
+hops and lateral interactions) give the turnover frequency and coverages. In a
+temperature sweep every rate constant follows its own law (Arrhenius, TST, collision
+theory) and the lateral interactions :math:`\varepsilon/k_BT` weaken as T rises; the hop
+rate stays the given one. The two *disagree* at a point when
 
 .. math:: |\mathrm{TOF}_\mathrm{kMC} - \mathrm{TOF}_\mathrm{MF}| > n_\sigma\,\sigma_\mathrm{kMC}
           \quad\text{and}\quad
@@ -35,6 +38,7 @@ from typing import Callable
 import numpy as np
 from scipy.constants import k as k_B
 
+from ...core.errors import InputError
 from ...laws.lattice_mechanism import lattice_mechanism
 from ...laws.mechanism import Mechanism
 from ...laws.microkinetics import MicrokineticModel
@@ -42,20 +46,22 @@ from ...solvers.kmc import sample_steady_state_events, square_lattice
 from .scenario import Scenario
 
 __all__ = ["MeanFieldKMCComparison", "compare_mean_field_and_kmc", "kmc_study", "mean_field_validity_inputs",
-           "RELATIVE_TOLERANCE"]
+           "RELATIVE_TOLERANCE", "TEMPERATURE"]
 
 #: Relative TOF difference below which mean field and kMC are called in agreement.
 RELATIVE_TOLERANCE = 0.05
+#: Name of the temperature as swept parameter (any other name is a gas).
+TEMPERATURE = "temperature"
 
 
 @dataclass(frozen=True)
 class MeanFieldKMCComparison:
-    """TOF and coverages of both methods along a partial-pressure sweep.
+    """TOF and coverages of both methods along a partial-pressure or temperature sweep.
 
     Attributes
     ----------
-    gas : str
-        The swept gas; ``pressures`` its partial pressures (Pa).
+    parameter : str
+        ``"temperature"`` or the swept gas; ``values`` its values (K or Pa, see ``unit``).
     tof_mean_field, tof_kmc, tof_kmc_error : ndarray
         Turnover frequency of the product (1/s per site) and the kMC standard error.
     coverages_mean_field, coverages_kmc, coverage_errors_kmc : dict[str, ndarray]
@@ -66,8 +72,8 @@ class MeanFieldKMCComparison:
         Final kMC lattice at every point.
     """
 
-    gas: str
-    pressures: np.ndarray
+    parameter: str
+    values: np.ndarray
     tof_mean_field: np.ndarray
     tof_kmc: np.ndarray
     tof_kmc_error: np.ndarray
@@ -77,12 +83,22 @@ class MeanFieldKMCComparison:
     disagree: np.ndarray
     snapshots: list
 
+    @property
+    def unit(self) -> str:
+        """Unit of ``values``: ``"K"`` or ``"Pa"``."""
+        return "K" if self.parameter == TEMPERATURE else "Pa"
 
-def compare_mean_field_and_kmc(mechanism: Mechanism, product: str, temperature: float, pressures: dict, gas: str,
-                               values, *, lattice_size: int, hop_rate: float, interactions=None,
+    @property
+    def label(self) -> str:
+        """Axis label of the swept parameter."""
+        return "temperature [K]" if self.parameter == TEMPERATURE else f"partial pressure of {self.parameter} [Pa]"
+
+
+def compare_mean_field_and_kmc(mechanism: Mechanism, product: str, temperature: float, pressures: dict,
+                               parameter: str, values, *, lattice_size: int, hop_rate: float, interactions=None,
                                events: int = 1_000_000, seed=0, n_sigma: float = 3.0,
                                progress: Callable[[int, int], None] | None = None) -> MeanFieldKMCComparison:
-    """Solve ``mechanism`` by mean field and by kMC for every partial pressure ``values`` (Pa) of ``gas``.
+    """Solve ``mechanism`` by mean field and by kMC at every value of the swept ``parameter``.
 
     Parameters
     ----------
@@ -90,9 +106,13 @@ def compare_mean_field_and_kmc(mechanism: Mechanism, product: str, temperature: 
     product : str
         Gas whose production is the TOF.
     temperature : float
-        K.
+        K; replaced by each of ``values`` when ``parameter`` is ``"temperature"``.
     pressures : dict
-        Gas -> Pa; ``gas`` is replaced by each of ``values``.
+        Gas -> Pa; a swept gas is replaced by each of ``values``.
+    parameter : str
+        ``"temperature"`` (:data:`TEMPERATURE`) or a gas of the mechanism.
+    values : array_like
+        The sweep, K or Pa.
     lattice_size : int
         L of the periodic L x L square lattice.
     hop_rate : float
@@ -108,13 +128,24 @@ def compare_mean_field_and_kmc(mechanism: Mechanism, product: str, temperature: 
         ``progress(done, total)`` after every point.
     """
     values = np.asarray(values, dtype=float)
-    conditions = [{**pressures, gas: float(v)} for v in values]
-    mf = MicrokineticModel(mechanism).steady_state(temperature, {**pressures, gas: values})
+    if parameter != TEMPERATURE and parameter not in mechanism.gases:
+        raise InputError(f"compare_mean_field_and_kmc parameter: expected {TEMPERATURE!r} or a gas of the mechanism "
+                         f"{mechanism.gases}, got {parameter!r}")
+    if values.ndim != 1 or values.size == 0 or not np.all(np.isfinite(values) & (values > 0)):
+        raise InputError(f"compare_mean_field_and_kmc values: expected a 1-D array of positive finite {parameter} "
+                         f"values, got {values!r}")
+    if parameter == TEMPERATURE:
+        conditions = [(float(v), dict(pressures)) for v in values]
+        mf = MicrokineticModel(mechanism).steady_state(values, {g: np.full_like(values, p)
+                                                               for g, p in pressures.items()})
+    else:
+        conditions = [(temperature, {**pressures, parameter: float(v)}) for v in values]
+        mf = MicrokineticModel(mechanism).steady_state(temperature, {**pressures, parameter: values})
     species = mechanism.surface_species
     lattice = square_lattice(lattice_size)
     tof, err, cov, cov_err, snaps = [], [], [], [], []
-    for k, (cond, stream) in enumerate(zip(conditions, np.random.SeedSequence(seed).spawn(len(values)))):
-        sim = lattice_mechanism(mechanism, temperature, cond, hop_rate=hop_rate,
+    for k, ((T, cond), stream) in enumerate(zip(conditions, np.random.SeedSequence(seed).spawn(len(values)))):
+        sim = lattice_mechanism(mechanism, T, cond, hop_rate=hop_rate,
                                 interactions=interactions).simulation(lattice, seed=np.random.default_rng(stream))
         s = sample_steady_state_events(sim, int(events))
         tof.append(s.tof.get(product, 0.0))
@@ -128,7 +159,7 @@ def compare_mean_field_and_kmc(mechanism: Mechanism, product: str, temperature: 
     tof_mf = np.asarray(mf.turnover_frequency(product))
     diff = np.abs(tof - tof_mf)
     disagree = (diff > n_sigma * err) & (diff > RELATIVE_TOLERANCE * np.abs(tof_mf))
-    return MeanFieldKMCComparison(gas, values, tof_mf, tof, err,
+    return MeanFieldKMCComparison(parameter, values, tof_mf, tof, err,
                                   {sp: np.asarray(mf.coverages[sp]) for sp in species},
                                   {sp: cov[:, i] for i, sp in enumerate(species)},
                                   {sp: cov_err[:, i] for i, sp in enumerate(species)}, disagree, snaps)
@@ -139,11 +170,16 @@ def _interactions(scenario: Scenario) -> dict:
 
 
 def kmc_study(scenario: Scenario, progress: Callable[[int, int], None] | None = None) -> MeanFieldKMCComparison:
-    """The scenario's ``kmc`` block: mean field vs kMC at the operating temperature and feed."""
+    """The scenario's ``kmc`` block: mean field vs kMC around the operating temperature and feed.
+
+    A pressure sweep is geometric (at the operating temperature), a temperature sweep
+    linear (at the feed pressures).
+    """
     k, c = scenario.kmc, scenario.conditions
-    values = np.geomspace(k.sweep.start, k.sweep.stop, k.sweep.points)
+    grid = np.linspace if k.sweep.parameter == TEMPERATURE else np.geomspace
     return compare_mean_field_and_kmc(Mechanism.from_dict(scenario.mechanism), scenario.product, c.temperature,
-                                      dict(c.pressures), k.sweep.gas, values, lattice_size=k.lattice_size,
+                                      dict(c.pressures), k.sweep.parameter,
+                                      grid(k.sweep.start, k.sweep.stop, k.sweep.points), lattice_size=k.lattice_size,
                                       hop_rate=k.hop_rate, interactions=_interactions(scenario), events=k.events,
                                       seed=k.seed, n_sigma=k.n_sigma, progress=progress)
 

@@ -41,9 +41,10 @@ def summary_table(summary: dict[str, Any]) -> Table:
                       f"{v['widest_aleatoric_band_5_95']:.4g}")
     if "kmc" in summary:
         k = summary["kmc"]
-        for p, mf, tof, err, bad in zip(k["pressures_Pa"], k["tof_mean_field"], k["tof_kmc"], k["tof_kmc_error"],
+        at = "T" if k["parameter"] == "temperature" else f"p({k['parameter']})"
+        for v, mf, tof, err, bad in zip(k["values"], k["tof_mean_field"], k["tof_kmc"], k["tof_kmc_error"],
                                         k["disagree"]):
-            t.add_row("lattice kMC", f"TOF at p({k['gas']}) = {p:.3g} Pa: kMC vs mean field",
+            t.add_row("lattice kMC", f"TOF at {at} = {v:.4g} {k['unit']}: kMC vs mean field",
                       f"{tof:.3e} ± {err:.1e} vs {mf:.3e}" + (" DISAGREE" if bad else ""))
     for c in summary["scale_separation"]:
         verdict = c["data"]["recommendation"]

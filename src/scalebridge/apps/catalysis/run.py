@@ -103,7 +103,8 @@ def run(scenario: Scenario, record=None, progress: Progress = _quiet) -> dict[st
     if study is not None:
         summary["uncertainty"] = {str(n): v for n, v in study["summary"].items()}
     if comparison is not None:
-        summary["kmc"] = {"gas": comparison.gas, "pressures_Pa": comparison.pressures.tolist(),
+        summary["kmc"] = {"parameter": comparison.parameter, "unit": comparison.unit,
+                          "values": comparison.values.tolist(),
                           "tof_mean_field": comparison.tof_mean_field.tolist(),
                           "tof_kmc": comparison.tof_kmc.tolist(), "tof_kmc_error": comparison.tof_kmc_error.tolist(),
                           "disagree": comparison.disagree.tolist()}
@@ -127,7 +128,7 @@ def run(scenario: Scenario, record=None, progress: Progress = _quiet) -> dict[st
             record.add_figure(pbox_figure(study["pboxes"]), "uncertainty_pboxes")
         if comparison is not None:
             c = comparison
-            record.add_arrays(kmc_pressure_Pa=c.pressures, kmc_tof_mean_field_per_s=c.tof_mean_field,
+            record.add_arrays(**{f"kmc_sweep_{c.parameter}_{c.unit}": c.values}, kmc_tof_mean_field_per_s=c.tof_mean_field,
                               kmc_tof_per_s=c.tof_kmc, kmc_tof_error_per_s=c.tof_kmc_error, kmc_disagree=c.disagree,
                               kmc_snapshots=np.array(c.snapshots),
                               **{f"kmc_coverage_{sp}_{method}": cov[sp] for sp in species

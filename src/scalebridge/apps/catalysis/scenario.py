@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
 from ...core.fields import (STRICT, Concentration, Diffusivity, Energy, Length, Pressure, ScenarioHeader, Temperature,
                             Velocity, energy, quantity)
@@ -121,18 +121,38 @@ class LateralInteraction(BaseModel):
 
 
 class KmcSweep(BaseModel):
-    """Partial pressure of one gas, swept on a logarithmic grid from ``start`` to ``stop``."""
+    """The swept parameter, from ``start`` to ``stop`` in ``points`` points.
+
+    ``parameter: temperature``: K, a linear grid at the feed pressures; ``parameter:``
+    a gas of the mechanism: its partial pressure in Pa, a geometric grid at the
+    operating temperature.
+    """
 
     model_config = STRICT
-    gas: str
-    start: quantity("Pa", positive=True)
-    stop: quantity("Pa", positive=True)
+    parameter: str
+    start: float
+    stop: float
     points: int = Field(7, ge=2, le=101)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _to_si(cls, data):
+        if isinstance(data, dict):
+            unit = "K" if data.get("parameter") == "temperature" else "Pa"
+            adapter = TypeAdapter(quantity(unit, positive=True))
+            for key in ("start", "stop"):
+                if key in data:
+                    try:
+                        data = {**data, key: adapter.validate_python(data[key])}
+                    except ValidationError as e:
+                        raise ValueError(f"{key} ({unit} for parameter {data.get('parameter')!r}): "
+                                         f"{e.errors()[0]['msg']}") from None
+        return data
 
     @model_validator(mode="after")
     def _ordered(self):
         if self.stop <= self.start:
-            raise ValueError(f"stop ({self.stop} Pa) must exceed start ({self.start} Pa)")
+            raise ValueError(f"stop ({self.stop:g}) must exceed start ({self.start:g})")
         return self
 
 
@@ -202,8 +222,9 @@ class Scenario(ScenarioHeader):
                     raise ValueError(f"uncertainty.{where}.step: {step!r} is not a step of the mechanism {steps}")
         if self.kmc is not None:
             mech = Mechanism.from_dict(self.mechanism)
-            if self.kmc.sweep.gas not in mech.gases:
-                raise ValueError(f"kmc.sweep.gas: {self.kmc.sweep.gas!r} is not a gas of the mechanism {mech.gases}")
+            if self.kmc.sweep.parameter not in ["temperature", *mech.gases]:
+                raise ValueError(f"kmc.sweep.parameter: {self.kmc.sweep.parameter!r} is neither 'temperature' nor a "
+                                 f"gas of the mechanism {mech.gases}")
             for i, pair in enumerate(self.kmc.interactions):
                 unknown = [sp for sp in pair.species if sp not in mech.surface_species[1:]]
                 if unknown:
