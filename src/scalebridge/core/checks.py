@@ -13,10 +13,12 @@ import numpy as np
 
 from .errors import InputError
 from .model import Model, Scale
+from .timescales import autocorrelation_times, spectral_time_scales
 
 __all__ = ["CheckResult", "ScaleSeparation", "walk", "bridges", "check_units", "scale_separation",
            "check_scale_separation", "check_fidelity", "run_checks", "HIERARCHICAL_BELOW", "CONCURRENT_BELOW",
-           "check_mean_field_validity", "MEAN_FIELD_INTERACTION_BELOW", "MEAN_FIELD_DAMKOHLER_BELOW"]
+           "check_mean_field_validity", "MEAN_FIELD_INTERACTION_BELOW", "MEAN_FIELD_DAMKOHLER_BELOW",
+           "check_time_scale_separation"]
 
 #: Scale ratio eps = max(l_fine/l_coarse, t_fine/t_coarse) below which a fine model
 #: may be replaced by an offline bridging law (hierarchical coupling).
@@ -231,3 +233,70 @@ def check_mean_field_validity(interaction_energy_kT: float, reaction_rate: float
     return CheckResult("mean-field validity", ok, message,
                        {"interaction_energy_kT": x, "damkohler": da,
                         "recommendation": "mean field" if ok else "kinetic Monte Carlo"})
+
+
+def check_time_scale_separation(*, jacobian=None, trajectory=None, dt: float | None = None,
+                                hierarchical_below: float = HIERARCHICAL_BELOW,
+                                concurrent_below: float = CONCURRENT_BELOW,
+                                name: str = "dynamics") -> list[CheckResult]:
+    r"""Are the fast and slow time scales of fine dynamics separated? Is projective integration justified?
+
+    From a Jacobian (eigenvalue spectrum, :func:`~scalebridge.core.timescales.spectral_time_scales`)
+    and/or a sampled trajectory (integrated autocorrelation times,
+    :func:`~scalebridge.core.timescales.autocorrelation_times`), one result per source.
+    With :math:`\varepsilon = \tau_\mathrm{fast}/\tau_\mathrm{slow}` across the largest gap
+    and the thresholds of :func:`scale_separation`:
+
+    * :math:`\varepsilon <` ``hierarchical_below``: *eliminate the fast variables*
+      (quasi-steady state, partial equilibrium, averaging: a hierarchical closure,
+      :mod:`scalebridge.laws.fast_variables`);
+    * :math:`\varepsilon <` ``concurrent_below``: *projective integration*: short fine
+      bursts that damp the fast modes, then an extrapolation step of the slow ones
+      (Gear & Kevrekidis 2003, SIAM J. Sci. Comput. 24, 1091; Kevrekidis et al. 2003,
+      Commun. Math. Sci. 1, 715); the speed-up is of order :math:`1/\varepsilon`;
+    * otherwise *scales collide*: integrate the fine dynamics as it is.
+
+    Projective integration is justified (``data["projective_integration"]``) in the
+    first two regimes; a result passes unless the scales collide.
+
+    Parameters
+    ----------
+    jacobian : array_like, shape (n, n), optional
+        :math:`\partial f/\partial y` of the fine dynamics at a representative state, 1/s.
+    trajectory : array_like, shape (n_times,) or (n_times, n_components), optional
+        A stationary sampled trajectory of the fine dynamics; needs ``dt`` (s).
+    name : str
+        Name of the dynamics, for the messages.
+    """
+    if jacobian is None and trajectory is None:
+        raise InputError(f"check_time_scale_separation ({name}): give a jacobian and/or a trajectory")
+    if not 0 < hierarchical_below < concurrent_below:
+        raise InputError(f"check_time_scale_separation: need 0 < hierarchical_below < concurrent_below, got "
+                         f"{hierarchical_below}, {concurrent_below}")
+    estimates = []
+    if jacobian is not None:
+        estimates.append(spectral_time_scales(jacobian))
+    if trajectory is not None:
+        if dt is None:
+            raise InputError(f"check_time_scale_separation ({name}): a trajectory needs its sampling interval dt (s)")
+        estimates.append(autocorrelation_times(trajectory, dt))
+    results = []
+    for ts in estimates:
+        eps = ts.epsilon
+        if eps < hierarchical_below:
+            verdict, advice = "hierarchical", "eliminate the fast variables (quasi-steady state / averaging)"
+        elif eps < concurrent_below:
+            verdict, advice = "concurrent", "projective integration (fine bursts + extrapolation)"
+        else:
+            verdict, advice = "scales collide", "no time-scale gap: integrate the fine dynamics"
+        ok = verdict != "scales collide"
+        gap = (f"{ts.n_fast} fast time scale(s) up to {ts.fast_time:.3g} s, slow from {ts.slow_time:.3g} s"
+               if ts.n_fast else f"a single time scale {ts.fast_time:.3g} s")
+        results.append(CheckResult(
+            f"time-scale separation {name} ({ts.method})", ok,
+            f"{gap}: eps = {eps:.3g}: {verdict}; {advice}",
+            {"method": ts.method, "time_scales": ts.time_scales.tolist(), "n_fast": ts.n_fast,
+             "fast_time": ts.fast_time, "slow_time": ts.slow_time, "epsilon": eps,
+             "n_neutral": ts.n_neutral, "recommendation": verdict, "projective_integration": ok,
+             "projective_speedup": 1.0 / eps}))
+    return results
