@@ -6,6 +6,7 @@
   Maxwell Garnett / Mori–Tanaka, self-consistent / Bruggeman;
 * :mod:`.cell`: ``homogenize`` (FFT or finite-element cell problems), the RVE as a ``Model``;
 * :mod:`.rve_size`: apparent properties vs window size and the RVE size;
+* :mod:`.resolution`: observed order and Richardson extrapolation in the grid size, corner exponents;
 * :mod:`.texture`: orientation averages of single-crystal stiffness.
 """
 
