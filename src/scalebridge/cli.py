@@ -69,7 +69,7 @@ def _run(scenario: LoadedScenario, output: Path, console: Console) -> int:
     failed = [c for c in checks if not c.passed]
     console.print(f"checks: {len(checks) - len(failed)} of {len(checks)} passed"
                   + "".join(f"\n  FAILED {c.name}: {c.message}" for c in failed), highlight=False)
-    console.print(f"run record: {path}", highlight=False)
+    console.print(f"run record: {path}\nreport: {path / 'report.html'}", highlight=False)
     return EXIT_OK
 
 

@@ -6,6 +6,7 @@ Layout of a record directory::
                   timings, check results, summary results, list of files
     arrays.npz    named arrays (profiles, sweeps, tables)
     *.png         figures
+    report.html   the same as one self-contained page (:mod:`scalebridge.report`)
 
 Records are written when the run finishes *and* when it fails, so no data is lost:
 a failed run's ``run.json`` carries ``"status": "failed"`` and the error.
@@ -23,6 +24,8 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import numpy as np
+
+from .report import write_report
 
 __all__ = ["RunRecord", "package_versions"]
 
@@ -116,7 +119,7 @@ class RunRecord:
         self.meta["results"].update(results)
 
     def finish(self, error: BaseException | None = None) -> Path:
-        """Write ``arrays.npz`` and ``run.json``; mark the run finished or failed."""
+        """Write ``arrays.npz``, ``run.json`` and ``report.html``; mark the run finished or failed."""
         if self._arrays:
             np.savez_compressed(self.path / "arrays.npz", **self._arrays)
         self.meta["status"] = "failed" if error else "finished"
@@ -125,4 +128,5 @@ class RunRecord:
         self.meta["finished"] = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         with open(self.path / "run.json", "w", encoding="utf-8") as f:
             json.dump(_jsonable(self.meta), f, indent=2)
+        write_report(self.path)
         return self.path
