@@ -9,6 +9,7 @@ from scalebridge.core.errors import InputError  # noqa: E402
 from scalebridge.solvers.kmc import (LatticeKMC, PairProcess, SiteProcess, block_average,  # noqa: E402
                                      chain_lattice, hexagonal_lattice, mser_truncation,
                                      sample_steady_state, square_lattice)
+from scalebridge.solvers.kmc.engine import kernels  # noqa: E402
 from scalebridge.solvers.microkinetics import solve_steady_state  # noqa: E402
 
 
@@ -64,13 +65,48 @@ def test_sum_tree_stays_consistent_with_site_rates():
     """After many local updates, every tree node still equals a fresh rebuild (no drift)."""
     sim = _co_oxidation(3)
     sim.run(until=30.0)
-    fresh = sim.tree.copy()
-    from scalebridge.solvers.kmc.engine import kernels
-    kernels().rebuild_tree(fresh, sim.M, sim.occupancy, sim.lattice.neighbours, sim._single_i, sim._single_k,
-                           sim._pair_i, sim._pair_k, sim.interaction_matrix, sim._type_bits)
-    np.testing.assert_allclose(sim.tree, fresh, rtol=1e-12, atol=1e-12)
+    fresh = np.empty_like(sim.tree)
+    sim._rebuild_tree(fresh)
+    np.testing.assert_array_equal(sim.tree, fresh)        # bitwise: every stored node re-summed from its line
     assert sim.counts.sum() == sim.lattice.n_sites
     np.testing.assert_array_equal(sim.counts, np.bincount(sim.occupancy, minlength=3))
+
+
+def test_poisoned_lattice_stops_without_further_events():
+    """An absorbing state (R = 0) ends a run by event count (until = inf) instead of executing
+    events drawn from an empty tree; time then advances only up to a finite ``until``."""
+    procs = [SiteProcess("CO ads", "*", "CO", 0.5), PairProcess("O2 ads", ("*", "*"), ("O", "O"), 0.5),
+             PairProcess("LH", ("CO", "O"), ("*", "*"), 100.0, gas={"CO2": 1})]
+    sim = LatticeKMC(square_lattice(3), ["CO", "O"], procs, seed=5)
+    sim.run(max_events=100_000)
+    assert sim.total_rate == 0.0 and sim.counts[0] == 0 and sim.events < 1000 and np.isfinite(sim.time)
+    t, n = sim.time, sim.events
+    cov = sim.run(until=t + 2.0)
+    assert sim.events == n and sim.time == t + 2.0
+    np.testing.assert_allclose(cov, sim.counts * 2.0)
+
+
+def test_tree_layout_selects_like_a_binary_sum_tree():
+    """Every lattice size: the cache-line tree (every third binary level stored) picks leaf i for
+    every r in its cumulative bracket, including zero-rate leaves next to positive ones."""
+    from scalebridge.solvers.kmc.engine import _aligned_zeros, _tree_layout
+    k = kernels()
+    rng = np.random.default_rng(0)
+    for n in (3, 4, 5, 8, 9, 63, 64, 65, 100, 513, 4096):
+        M, off, size = _tree_layout(n)
+        assert M >= n and size < 2 * M + 16 and np.all(off % 8 == 0)
+        tree = _aligned_zeros(size)
+        assert tree.ctypes.data % 64 == 0
+        rates = rng.random(n) * (rng.random(n) < 0.7)
+        rates[-1] = 1.0
+        tree[off[-1]:off[-1] + n] = rates
+        k.sum_levels(tree, off)
+        np.testing.assert_allclose(tree[0], rates.sum(), rtol=1e-14)
+        edges = np.concatenate([[0.0], np.cumsum(rates)])
+        for i in np.flatnonzero(rates):
+            for r in (edges[i] + 1e-6 * rates[i], 0.5 * (edges[i] + edges[i + 1])):
+                j, rest = k.tree_find(tree, off, r)
+                assert j == i and 0 <= rest < rates[i] * (1 + 1e-9)
 
 
 def test_bad_input_is_named():

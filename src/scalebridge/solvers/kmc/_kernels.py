@@ -3,21 +3,32 @@ r"""numba-compiled hot loops of the lattice kMC engine (imported lazily: numba i
 Everything here works on plain arrays of one lattice of N sites:
 
 * ``occ`` (N,) int8: species index per site, 0 = empty site ``*``;
-* ``nbr`` (N, z) int32: the z nearest neighbours of every site;
-* ``tree`` (2M,) float64, M = next power of two >= N: a binary sum tree whose
-  leaf ``M + i`` is the total rate of all events owned by site i and whose node
-  k holds ``tree[2k] + tree[2k+1]``; ``tree[1]`` is the total rate R;
-* ``stype`` (N,) int64: bit mask ``1 << t`` of the type t of every site; process
-  rows carry a mask of the site types they apply to (column 3 of a site process,
-  columns 5 and 6, first and second site, of a pair process);
+* ``nbr`` (N, z) int32: the z nearest neighbours of every site, read only at the
+  wrap-around edges: elsewhere neighbour k of site i is ``i + delta[k]``
+  (``delta`` (z,) int64, ``edge`` (N,) int8 flags; :func:`neighbour`);
+* ``tree`` float64, 64-byte aligned, with level offsets ``off`` (int64): the
+  *cache-line sum tree*. It is the binary sum tree over M = 2^m >= N leaves
+  (leaf i: total rate of the events owned by site i; node = sum of its two
+  children) with only every third level stored, so the 8 stored children of a
+  stored node fill one cache line and the two binary levels in between are
+  summed on the fly from that line. ``off[-1]``: the leaves; ``off[0]`` = 8: the
+  root line (1, 2 or 4 nodes, zero-padded to 8); ``tree[0]``: the total rate R.
+  A selection reads ceil((m + 1)/3) lines instead of m scattered pairs, an
+  update re-sums one line per stored ancestor, and the array holds about 8/7 M
+  entries instead of 2M. Sums and descent decisions are bitwise those of the
+  binary tree (same pairwise additions, same left/right rule);
+* ``stype`` (N,) int8: the type t of every site, or one entry for a lattice of one
+  type; process rows carry a mask of bits ``1 << t`` of the site types they apply
+  to (column 3 of a site process, columns 5 and 6, first and second site, of a
+  pair process);
 * ``rng`` (4,) uint64: state of the xoshiro256** generator (Blackman & Vigna 2021,
   ACM Trans. Math. Softw. 47, 36), so a checkpoint can save and restore it.
 
 Events owned by site i: every *site process* whose initial species is ``occ[i]``
 (rate ``single_k``), and, for each of the z neighbours n, every *pair process*
 (a, b) -> (c, d) with ``occ[i] == a`` and ``occ[n] == b`` (rate ``pair_k``, already
-divided by z), each only where the site types match its masks. Flagged processes are slowed by the lateral interactions of their
-initial state, rate x exp(E_init / k_B T) (see :mod:`.engine`).
+divided by z), each only where the site types match its masks. Flagged processes are slowed by
+the lateral interactions of their initial state, rate x exp(E_init / k_B T) (see :mod:`.engine`).
 """
 
 from __future__ import annotations
@@ -62,51 +73,86 @@ def next_double(s):
 
 # ---------------------------------------------------------------------- sum tree
 @inline
-def tree_set(tree, M, i, value):
-    node = M + i
-    tree[node] = value
-    node >>= 1
-    while node >= 1:
-        tree[node] = tree[2 * node] + tree[2 * node + 1]
-        node >>= 1
+def line_sum(tree, b):
+    """Sum of the 8 entries ``tree[b:b+8]`` (one cache line), pairwise: the binary-tree order."""
+    return ((tree[b] + tree[b + 1]) + (tree[b + 2] + tree[b + 3])) + \
+        ((tree[b + 4] + tree[b + 5]) + (tree[b + 6] + tree[b + 7]))
 
 
 @inline
-def tree_find(tree, M, r):
-    """Leaf i with cumulative rate bracket containing r (0 <= r < tree[1]); returns (i, r - offset)."""
-    node = 1
-    while node < M:
-        left = tree[2 * node]
-        if r < left or tree[2 * node + 1] <= 0.0:
-            node = 2 * node
-        else:
-            r -= left
-            node = 2 * node + 1
-    return node - M, r
+def tree_find(tree, off, r):
+    """Leaf i whose cumulative rate bracket contains r (0 <= r < total); returns (i, r - offset).
+
+    Descends one cache line per stored level; inside a line the three binary
+    levels between stored levels are summed on the fly, pairwise, and walked
+    with the binary rule (go left if ``r < left`` or the right sum is 0), so the
+    choice is bitwise that of the full binary tree over the same leaves.
+    """
+    j = 0
+    for d in range(off.shape[0]):
+        b = off[d] + 8 * j
+        lo = (tree[b] + tree[b + 1]) + (tree[b + 2] + tree[b + 3])
+        hi = (tree[b + 4] + tree[b + 5]) + (tree[b + 6] + tree[b + 7])
+        k = 0
+        if r >= lo and hi > 0.0:
+            r -= lo
+            k = 4
+        lo = tree[b + k] + tree[b + k + 1]
+        hi = tree[b + k + 2] + tree[b + k + 3]
+        if r >= lo and hi > 0.0:
+            r -= lo
+            k += 2
+        lo = tree[b + k]
+        if r >= lo and tree[b + k + 1] > 0.0:
+            r -= lo
+            k += 1
+        j = 8 * j + k
+    return j, r
 
 
 # ---------------------------------------------------------------------- rates
 @inline
-def lateral_energy(i, occ, nbr, eps):
+def type_bit(stype, i):
+    """Bit ``1 << t`` of the type t of site i (``stype``: one int8 type per site, or one for all sites)."""
+    if stype.shape[0] == 1:
+        return np.int64(1) << np.int64(stype[0])
+    return np.int64(1) << np.int64(stype[i])
+
+
+@inline
+def neighbour(i, k, nbr, delta, edge):
+    """Neighbour k of site i: ``i + delta[k]``, or ``nbr[i, k]`` where ``edge[i]`` is set.
+
+    On a periodic lattice numbered row by row the neighbour table is a constant
+    offset everywhere but at the wrap-around edges, so the (N, z) int32 table is
+    read only there; the per-site flag costs one byte instead of 4z.
+    """
+    if edge[i]:
+        return np.int64(nbr[i, k])
+    return i + delta[k]
+
+
+@inline
+def lateral_energy(i, occ, nbr, delta, edge, eps):
     """Interaction energy (units of k_B T) of the particle on site i with its neighbours."""
     a = occ[i]
     e = 0.0
     for k in range(nbr.shape[1]):
-        e += eps[a, occ[nbr[i, k]]]
+        e += eps[a, occ[neighbour(i, k, nbr, delta, edge)]]
     return e
 
 
 @inline
-def pair_factor(i, n, a, b, occ, nbr, eps):
+def pair_factor(i, n, a, b, occ, nbr, delta, edge, eps):
     """exp(E_init): lateral energy of the initial particles on i and n, their mutual bond once."""
-    e = lateral_energy(i, occ, nbr, eps)
+    e = lateral_energy(i, occ, nbr, delta, edge, eps)
     if b != 0:
-        e += lateral_energy(n, occ, nbr, eps) - eps[a, b]
+        e += lateral_energy(n, occ, nbr, delta, edge, eps) - eps[a, b]
     return np.exp(e)
 
 
 @inline
-def site_rate(i, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype):
+def site_rate(i, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype):
     """Total rate of the events owned by site i, summed in process order (site, then pair x neighbour).
 
     Non-interacting pair processes are summed branch-free, ``total += k * hit`` with
@@ -114,12 +160,12 @@ def site_rate(i, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype):
     the plain conditional sum while avoiding a mispredicted branch per neighbour.
     """
     a = occ[i]
-    ti = stype[i]
+    ti = type_bit(stype, i)
     total = 0.0
     for p in range(single_i.shape[0]):
         if single_i[p, 0] == a and single_i[p, 3] & ti:
             if single_i[p, 2]:
-                total += single_k[p] * np.exp(lateral_energy(i, occ, nbr, eps))
+                total += single_k[p] * np.exp(lateral_energy(i, occ, nbr, delta, edge, eps))
             else:
                 total += single_k[p]
     z = nbr.shape[1]
@@ -131,13 +177,13 @@ def site_rate(i, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype):
         k_p = pair_k[p]
         if pair_i[p, 4]:
             for k in range(z):
-                n = nbr[i, k]
-                if occ[n] == b and mask & stype[n]:
-                    total += k_p * pair_factor(i, n, a, b, occ, nbr, eps)
+                n = neighbour(i, k, nbr, delta, edge)
+                if occ[n] == b and mask & type_bit(stype, n):
+                    total += k_p * pair_factor(i, n, a, b, occ, nbr, delta, edge, eps)
         else:
             for k in range(z):
-                n = nbr[i, k]
-                hit = (occ[n] == b) & ((mask & stype[n]) != 0)
+                n = neighbour(i, k, nbr, delta, edge)
+                hit = (occ[n] == b) & ((mask & type_bit(stype, n)) != 0)
                 total += k_p * hit
     return total
 
@@ -176,50 +222,68 @@ def build_rate_table(S, z, tbit, single_i, single_k, pair_i, pair_k):
 
 
 @inline
-def table_rate(i, occ, nbr, table, S):
+def table_rate(i, occ, nbr, delta, edge, table, S):
     code = np.int64(occ[i])
     for k in range(nbr.shape[1]):
-        code = code * S + occ[nbr[i, k]]
+        code = code * S + occ[neighbour(i, k, nbr, delta, edge)]
     return table[code]
 
 
-@njit
-def rebuild_tree(tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype):
-    tree[:] = 0.0
-    for i in range(occ.shape[0]):
-        tree[M + i] = site_rate(i, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype)
-    for node in range(M - 1, 0, -1):
-        tree[node] = tree[2 * node] + tree[2 * node + 1]
+@inline
+def rate_of(m, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype, table, S):
+    """Total rate of site m: looked up in ``table`` if it is non-empty, else summed (:func:`site_rate`)."""
+    if table.shape[0] > 0:
+        return table_rate(m, occ, nbr, delta, edge, table, S)
+    return site_rate(m, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype)
 
 
 @inline
-def _update(m, tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype, buf, nb, table, S):
-    """Recompute the rate of site m; if it changed, store the leaf and queue it in ``buf``.
+def sum_levels(tree, off):
+    """Every stored level above the leaves, bottom-up, each entry the :func:`line_sum` of its children."""
+    D = off.shape[0]
+    for d in range(D - 1, 0, -1):
+        for g in range((off[d + 1] - off[d] if d + 1 < D else tree.shape[0] - off[d]) // 8):
+            tree[off[d - 1] + g] = line_sum(tree, off[d] + 8 * g)
+    tree[0] = line_sum(tree, off[0])
 
-    Returns the new queue length. The inner nodes are summed afterwards, once per
-    distinct ancestor, by :func:`_propagate`. With a rate ``table`` (non-empty) the
-    rate is looked up from the local configuration instead of summed.
+
+@njit
+def rebuild_tree(tree, off, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype, table):
+    """Fill the sum tree from scratch: every leaf, then every stored level bottom-up, then the total."""
+    tree[:] = 0.0
+    S = eps.shape[0]
+    D = off.shape[0]
+    for i in range(occ.shape[0]):
+        tree[off[D - 1] + i] = rate_of(i, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype,
+                                       table, S)
+    sum_levels(tree, off)
+
+
+@inline
+def _update(m, tree, leaves, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype, buf, nb, table,
+            S):
+    """Recompute the rate of site m; if it changed, store the leaf ``tree[leaves + m]`` and queue m in ``buf``.
+
+    Returns the new queue length. The stored levels above are summed afterwards,
+    once per distinct ancestor, by :func:`_propagate`.
     """
-    if table.shape[0] > 0:
-        rate = table_rate(m, occ, nbr, table, S)
-    else:
-        rate = site_rate(m, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype)
-    leaf = M + m
-    if rate != tree[leaf]:
-        tree[leaf] = rate
-        buf[nb] = leaf
+    rate = rate_of(m, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype, table, S)
+    if rate != tree[leaves + m]:
+        tree[leaves + m] = rate
+        buf[nb] = m
         nb += 1
     return nb
 
 
 @inline
-def _propagate(tree, buf, nb):
-    """Re-sum the ancestors of the ``nb`` queued leaves, each distinct node once, level by level.
+def _propagate(tree, off, buf, nb):
+    """Re-sum the stored ancestors of the ``nb`` queued leaves, each distinct one once, level by level.
 
-    Every inner node is recomputed as ``tree[2k] + tree[2k+1]`` from its final
-    children, so the tree is bitwise the one of leaf-by-leaf updates. The leaves
-    are insertion-sorted first; parents of a sorted list are sorted, so a
-    duplicate is always the previous entry.
+    The parent of entry j of level d is entry j >> 3 of level d - 1 (of level 0:
+    the total ``tree[0]``), recomputed with :func:`line_sum` from its final
+    children, so the tree is bitwise the one of a fresh rebuild. The leaves are
+    insertion-sorted first; parents of a sorted list are sorted, so a duplicate
+    is always the previous entry.
     """
     for j in range(1, nb):
         v = buf[j]
@@ -228,21 +292,27 @@ def _propagate(tree, buf, nb):
             buf[q + 1] = buf[q]
             q -= 1
         buf[q + 1] = v
+    d = off.shape[0] - 1
     while nb > 0:
         w = 0
         for j in range(nb):
-            node = buf[j] >> 1
-            if node == 0:
-                break
-            if w == 0 or buf[w - 1] != node:
-                tree[node] = tree[2 * node] + tree[2 * node + 1]
-                buf[w] = node
+            g = buf[j] >> 3
+            if w == 0 or buf[w - 1] != g:
+                total = line_sum(tree, off[d] + 8 * g)
+                if d == 0:
+                    tree[0] = total
+                else:
+                    tree[off[d - 1] + g] = total
+                buf[w] = g
                 w += 1
+        if d == 0:
+            return
         nb = w
+        d -= 1
 
 
 @inline
-def _collect(i, skip, reach, nbr, sites, ns):
+def _collect(i, skip, reach, nbr, delta, edge, sites, ns):
     """Append site i and every site within ``reach`` neighbour shells to ``sites``; return the length.
 
     ``skip`` (the other site of a pair event, collected just before, or -1) is left
@@ -255,20 +325,20 @@ def _collect(i, skip, reach, nbr, sites, ns):
         sites[ns] = i
         ns += 1
     for k in range(nbr.shape[1]):
-        n = nbr[i, k]
+        n = neighbour(i, k, nbr, delta, edge)
         if n != skip:
             sites[ns] = n
             ns += 1
         if reach > 1:
             for q in range(nbr.shape[1]):
-                sites[ns] = nbr[n, q]
+                sites[ns] = neighbour(n, q, nbr, delta, edge)
                 ns += 1
     return ns
 
 
 # ---------------------------------------------------------------------- BKL loop
 @njit_no_nrt
-def run_bkl(occ, nbr, tree, M, rng, clock, counts, gas, pid, disp, moves,
+def run_bkl(occ, nbr, delta, edge, tree, off, rng, clock, counts, gas, pid, disp, moves,
             single_i, single_k, single_gas, pair_i, pair_k, pair_gas, eps, stype, reach,
             t_stop, max_events, cov_integral, table, buf, sites):
     """Advance by BKL events until the next event time passes ``t_stop`` or ``max_events`` ran.
@@ -288,11 +358,11 @@ def run_bkl(occ, nbr, tree, M, rng, clock, counts, gas, pid, disp, moves,
     """
     done = 0
     S = counts.shape[0]
-    z = nbr.shape[1]
+    leaves = off[off.shape[0] - 1]
     while True:
         t_next = clock[1]
-        if t_next > t_stop:
-            if t_stop > clock[0]:
+        if t_next > t_stop or t_next == np.inf:     # past the stop, or absorbing (R = 0): no further event
+            if clock[0] < t_stop < np.inf:
                 for s in range(counts.shape[0]):
                     cov_integral[s] += counts[s] * (t_stop - clock[0])
                 clock[0] = t_stop
@@ -303,42 +373,43 @@ def run_bkl(occ, nbr, tree, M, rng, clock, counts, gas, pid, disp, moves,
             cov_integral[s] += counts[s] * (t_next - clock[0])
         clock[0] = t_next
         # --- select the site (O(log N)), then the event within the site
-        i, r = tree_find(tree, M, next_double(rng) * tree[1])
+        i, r = tree_find(tree, off, next_double(rng) * tree[0])
         a = occ[i]
         chosen = False
         ns = 0
         for p in range(single_i.shape[0]):
-            if single_i[p, 0] != a or not single_i[p, 3] & stype[i]:
+            if single_i[p, 0] != a or not single_i[p, 3] & type_bit(stype, i):
                 continue
             k_p = single_k[p]
             if single_i[p, 2]:
-                k_p *= np.exp(lateral_energy(i, occ, nbr, eps))
+                k_p *= np.exp(lateral_energy(i, occ, nbr, delta, edge, eps))
             r -= k_p
             if r < 0.0:
                 c = single_i[p, 1]
                 occ[i] = c
                 counts[a] -= 1
                 counts[c] += 1
-                pid[i] = -1 if c != a and (a == 0 or c == 0) else pid[i]
+                if a != 0 and c == 0:
+                    pid[i] = -1
                 for g in range(gas.shape[0]):
                     gas[g] += single_gas[p, g]
-                ns = _collect(i, -1, reach, nbr, sites, 0)
+                ns = _collect(i, -1, reach, nbr, delta, edge, sites, 0)
                 chosen = True
                 break
         if not chosen:
             last_p, last_n, last_k = -1, -1, -1
             for p in range(pair_i.shape[0]):
-                if pair_i[p, 0] != a or not pair_i[p, 5] & stype[i]:
+                if pair_i[p, 0] != a or not pair_i[p, 5] & type_bit(stype, i):
                     continue
                 b = pair_i[p, 1]
                 for k in range(nbr.shape[1]):
-                    n = nbr[i, k]
-                    if occ[n] != b or not pair_i[p, 6] & stype[n]:
+                    n = neighbour(i, k, nbr, delta, edge)
+                    if occ[n] != b or not pair_i[p, 6] & type_bit(stype, n):
                         continue
                     last_p, last_n, last_k = p, n, k
                     k_p = pair_k[p]
                     if pair_i[p, 4]:
-                        k_p *= pair_factor(i, n, a, b, occ, nbr, eps)
+                        k_p *= pair_factor(i, n, a, b, occ, nbr, delta, edge, eps)
                     r -= k_p
                     if r < 0.0:
                         break
@@ -361,23 +432,23 @@ def run_bkl(occ, nbr, tree, M, rng, clock, counts, gas, pid, disp, moves,
                     disp[q, 0] += moves[k, 0]
                     disp[q, 1] += moves[k, 1]
             else:
-                if c != a:
+                if c != a and a != 0:
                     pid[i] = -1
-                if d != b:
+                if d != b and b != 0:
                     pid[n] = -1
             for g in range(gas.shape[0]):
                 gas[g] += pair_gas[p, g]
-            ns = _collect(i, -1, reach, nbr, sites, 0)
-            ns = _collect(n, i, reach, nbr, sites, ns)
+            ns = _collect(i, -1, reach, nbr, delta, edge, sites, 0)
+            ns = _collect(n, i, reach, nbr, delta, edge, sites, ns)
         # --- recompute the rates around the event (one loop), then re-sum the tree above the changes
         nb = 0
         for j in range(ns):
-            nb = _update(sites[j], tree, M, occ, nbr, single_i, single_k, pair_i, pair_k, eps, stype, buf, nb,
-                         table, S)
-        _propagate(tree, buf, nb)
+            nb = _update(sites[j], tree, leaves, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps,
+                         stype, buf, nb, table, S)
+        _propagate(tree, off, buf, nb)
         done += 1
         clock[2] += 1
-        total = tree[1]
+        total = tree[0]
         if total > 0.0:
             clock[1] = clock[0] - np.log(1.0 - next_double(rng)) / total
         else:

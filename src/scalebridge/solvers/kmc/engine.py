@@ -10,9 +10,14 @@ Phys. 17, 10; Gillespie 1976) samples exactly: with the total rate
 :math:`R = \sum_i R_i` over the per-site rates :math:`R_i`, the next event happens
 after :math:`\Delta t = -\ln u / R` (u uniform in (0, 1]) and is event e of site i
 with probability :math:`k_e / R`. Sites are found in O(log N) by descending a
-binary sum tree of the :math:`R_i`; after an event only the rates of the sites it
+sum tree of the :math:`R_i`; after an event only the rates of the sites it
 touched and their neighbours are recomputed (Chatterjee & Vlachos 2007, J.
-Computer-Aided Mater. Des. 14, 253).
+Computer-Aided Mater. Des. 14, 253). The tree is a binary sum tree stored one
+cache line per node of eight (every third level, see :func:`_tree_layout`), so
+a selection at N = 512^2 reads 7 lines instead of 18 scattered ones; the site
+types are int8 and the neighbour table is read only at the lattice edges
+(:func:`_neighbour_offsets`): fewer cache lines touched per event on lattices
+whose arrays outgrow the L2 cache (issue 7).
 
 Processes (rates in 1/s, per site, as in mean-field microkinetics):
 
@@ -97,6 +102,45 @@ class PairProcess:
     site_types: tuple | None = None
 
 
+def _tree_layout(n_sites: int):
+    """Layout of the cache-line sum tree over ``n_sites`` leaves: ``(M, offsets, size)``.
+
+    It is the binary sum tree over M = 2^m >= n_sites leaves (node = sum of its two
+    children; zero leaves pad) with only every third level stored: the leaves
+    (level m), levels m - 3, m - 6, ... down to level m mod 3 (1, 2 or 4 nodes,
+    zero-padded to 8 entries), the *root line*. The 8 children of a stored node
+    are contiguous, so with the array 64-byte aligned they fill one cache line;
+    the two binary levels between stored ones are summed on the fly from that
+    line. Stored level d starts at ``offsets[d]`` (level 0: the root line at 8,
+    last level: the leaves); ``tree[0]`` holds the total rate R, ``tree[1:8]``
+    are unused. ``size`` is about 8/7 M entries (2M for the plain binary tree).
+    """
+    m = max(0, int(np.ceil(np.log2(max(n_sites, 1)))))
+    D = m // 3 + 1
+    sizes = [8] + [1 << (m - 3 * (D - 1 - d)) for d in range(1, D)]
+    offsets = np.cumsum([8] + sizes[:-1]).astype(np.int64)
+    return 1 << m, offsets, int(offsets[-1] + sizes[-1])
+
+
+def _neighbour_offsets(nbr: np.ndarray):
+    """Compact neighbour table: offsets ``delta`` (z,) int64 and per-site flags ``edge`` (N,) int8.
+
+    ``delta[k]`` is the most frequent ``nbr[i, k] - i``; ``edge[i]`` is 1 where any
+    neighbour of i differs from ``i + delta`` (the wrap-around rows and columns
+    of a periodic lattice), and the kernels read the full table only there.
+    """
+    diff = nbr.astype(np.int64) - np.arange(nbr.shape[0])[:, None]
+    delta = np.array([np.bincount(col - col.min()).argmax() + col.min() for col in diff.T], dtype=np.int64)
+    return delta, np.any(diff != delta, axis=1).astype(np.int8)
+
+
+def _aligned_zeros(n: int, align: int = 64) -> np.ndarray:
+    """Float64 zeros whose first entry sits on an ``align``-byte boundary (a cache line)."""
+    buf = np.zeros(n + align // 8)
+    start = (-buf.ctypes.data % align) // 8
+    return buf[start:start + n]
+
+
 def _seed_state(seed) -> np.ndarray:
     gen = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     state = gen.bit_generator.random_raw(4).astype(np.uint64)
@@ -142,10 +186,13 @@ class LatticeKMC:
             raise InputError("LatticeKMC: need at least one process")
         self.gases = sorted({g for p in self.processes for g in p.gas})
         self.site_types = self._compile_site_types(site_types, lattice.n_sites)
-        self._type_bits = np.left_shift(np.int64(1), self.site_types)
+        # compact copy for the kernels: one int8 per site, or a single entry if all sites share a type
+        types = self.site_types if np.unique(self.site_types).size > 1 else self.site_types[:1]
+        self._stype = types.astype(np.int8)
         self._compile_processes()
         self._compile_interactions(interactions or {})
-        self.M = 1 << max(0, int(np.ceil(np.log2(lattice.n_sites))))
+        self.M, self._tree_offsets, self._tree_size = _tree_layout(lattice.n_sites)
+        self._delta, self._edge = _neighbour_offsets(lattice.neighbours)
         self._rate_table = self._compile_rate_table()
         self.reset(occupancy, seed)
 
@@ -243,7 +290,7 @@ class LatticeKMC:
         if (flagged and np.any(self.interaction_matrix != 0)) or np.unique(self.site_types).size != 1 \
                 or S ** (z + 1) > self._MAX_TABLE:
             return np.zeros(0)
-        return kernels().build_rate_table(S, z, int(self._type_bits[0]), self._single_i, self._single_k,
+        return kernels().build_rate_table(S, z, 1 << int(self.site_types[0]), self._single_i, self._single_k,
                                           self._pair_i, self._pair_k)
 
     def reset(self, occupancy=None, seed=None):
@@ -265,12 +312,17 @@ class LatticeKMC:
         self.gas_produced = np.zeros(len(self.gases))
         self.particle_id = np.where(occ > 0, np.cumsum(occ > 0) - 1, -1).astype(np.int32)
         self.displacement = np.zeros((int((occ > 0).sum()), 2), dtype=np.int64)
-        self.tree = np.zeros(2 * self.M)
-        k = kernels()
-        k.rebuild_tree(self.tree, self.M, occ, self.lattice.neighbours, self._single_i, self._single_k,
-                       self._pair_i, self._pair_k, self.interaction_matrix, self._type_bits)
-        total = self.tree[1]
-        self.clock[1] = -np.log(1.0 - k.next_double(self.rng_state)) / total if total > 0 else np.inf
+        self.tree = _aligned_zeros(self._tree_size)
+        self._rebuild_tree(self.tree)
+        total = self.tree[0]
+        self.clock[1] = -np.log(1.0 - kernels().next_double(self.rng_state)) / total if total > 0 else np.inf
+
+    def _rebuild_tree(self, tree):
+        """Fill ``tree`` (layout of :func:`_tree_layout`) from the current occupancy."""
+        kernels().rebuild_tree(tree, self._tree_offsets, self.occupancy, self.lattice.neighbours, self._delta,
+                               self._edge, self._single_i,
+                               self._single_k, self._pair_i, self._pair_k, self.interaction_matrix, self._stype,
+                               self._rate_table)
 
     # ------------------------------------------------------------------ running
     @property
@@ -285,7 +337,7 @@ class LatticeKMC:
     @property
     def total_rate(self) -> float:
         """R = sum of all event rates (1/s); 0 in an absorbing (poisoned) state."""
-        return float(self.tree[1])
+        return float(self.tree[0])
 
     @property
     def coverages(self) -> dict:
@@ -306,10 +358,11 @@ class LatticeKMC:
             raise InputError("LatticeKMC.run: give a finite 'until' (s) or 'max_events'")
         n = np.iinfo(np.int64).max if max_events is None else int(max_events)
         cov = np.zeros(len(self.species))
-        kernels().run_bkl(self.occupancy, self.lattice.neighbours, self.tree, self.M, self.rng_state, self.clock,
+        kernels().run_bkl(self.occupancy, self.lattice.neighbours, self._delta, self._edge, self.tree,
+                          self._tree_offsets, self.rng_state, self.clock,
                           self.counts, self.gas_produced, self.particle_id, self.displacement, self.lattice.steps,
                           self._single_i, self._single_k, self._single_gas, self._pair_i, self._pair_k,
-                          self._pair_gas, self.interaction_matrix, self._type_bits, self._reach, until, n, cov,
+                          self._pair_gas, self.interaction_matrix, self._stype, self._reach, until, n, cov,
                           self._rate_table, *self._buffers())
         return cov
 
@@ -324,10 +377,11 @@ class LatticeKMC:
         return self.occupancy.reshape(self.lattice.shape[::-1]).copy()
 
     # ------------------------------------------------------------------ checkpoint
-    _STATE = ("occupancy", "rng_state", "clock", "counts", "gas_produced", "particle_id", "displacement", "tree")
+    #: the sum tree is not saved: it is a function of the occupancy, rebuilt bitwise on loading
+    _STATE = ("occupancy", "rng_state", "clock", "counts", "gas_produced", "particle_id", "displacement")
 
     def save_checkpoint(self, path) -> Path:
-        """Write the full state (lattice, sum tree, RNG, clock, counters) to an ``.npz`` file."""
+        """Write the full state (lattice, RNG, clock, counters) to an ``.npz`` file."""
         path = Path(path)
         np.savez(path, species=np.array(self.species), **{k: getattr(self, k) for k in self._STATE})
         return path if path.suffix == ".npz" else path.with_name(path.name + ".npz")
@@ -345,3 +399,4 @@ class LatticeKMC:
                                  f"on {self.occupancy.size}")
             for k in self._STATE:
                 setattr(self, k, data[k].copy())
+        self._rebuild_tree(self.tree)
