@@ -53,6 +53,14 @@ def test_chain_rejects_duplicate_names():
         chain(rate_model(), rate_model())
 
 
+def test_chain_with_a_feedback_loop_is_rejected_as_a_cycle():
+    """surface needs the coverage that a later model computes from its own tof: a cycle, not a chain."""
+    coverage = FunctionModel(lambda tof: {"coverage": tof / (1.0 + tof)}, {"tof": Port("1/s")},
+                             {"coverage": Port("")}, SURFACE, "coverage")
+    with pytest.raises(InputError, match=r"model 'coverage' provides 'coverage'.*cycle"):
+        chain(rate_model(), tof_model(), coverage)
+
+
 def test_upscale_lifts_solves_and_restricts():
     """A fine model of N independent sites, restricted by averaging, is an upscaled law."""
     fine = FunctionModel(lambda energies: {"occupation": 1 / (1 + np.exp(energies))},

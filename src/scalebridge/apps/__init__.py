@@ -27,5 +27,5 @@ def load_app(name: str) -> ModuleType:
     """The app module registered as ``name``."""
     try:
         return importlib.import_module(APPS[name])
-    except KeyError:
+    except (KeyError, TypeError):
         raise InputError(f"unknown app {name!r}; available apps: {sorted(APPS)}") from None

@@ -77,6 +77,10 @@ class Chain:
                 elif key not in self.inputs:
                     self.inputs[key] = port
             for key, port in m.outputs.items():
+                if key in self.inputs:
+                    raise InputError(f"chain {self.name!r}: model {m.name!r} provides {key!r}, which an earlier model "
+                                     "takes as input: that is a cycle (feedback loop); a chain is feed-forward, so "
+                                     "order the models, or close the loop with a coupling strategy or a solver")
                 provided[key] = (m.name, port)
         self.outputs = {k: p for k, (_, p) in provided.items()}
         self.scale = max((m.scale for m in models), key=lambda s: s.length_si)

@@ -25,8 +25,9 @@ from .units import energy_per_particle, to_si
 __all__ = ["quantity", "energy", "STRICT", "ScenarioHeader", "Temperature", "Pressure", "Length", "Velocity", "Diffusivity",
            "Concentration", "ThermalConductivity", "Modulus"]
 
-#: Model config for scenario schemas: unknown keys are errors, not silently ignored.
-STRICT = ConfigDict(extra="forbid", frozen=True)
+#: Model config for scenario schemas: unknown keys are errors, not silently ignored, and no type is
+#: coerced (``true`` is not a count, ``"3"`` is not a number); quantity fields convert their strings first.
+STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 def _converter(unit: str, positive: bool, nonnegative: bool, convert=None):

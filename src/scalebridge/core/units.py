@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pint
 
-from .errors import ShapeError, UnitError
+from .errors import InputError, ShapeError, UnitError
 
 __all__ = ["ureg", "Quantity", "parse_quantity", "to_si", "si_unit", "check_dimension",
            "same_dimension", "energy_per_particle"]
@@ -89,6 +89,9 @@ def to_si(value: Any, unit: str | pint.Unit, what: str = "value") -> Any:
         If ``value`` (or an item of it) carries a unit of another dimension than ``unit``.
     ShapeError
         If the items of a list/tuple have shapes that do not stack into one array.
+    InputError
+        If ``value`` is not a number, a quantity or an array of numbers (None, a
+        boolean, a mapping, ...).
     """
     if _holds_quantities(value):
         return _itemwise(lambda item, name: to_si(item, unit, name), value, what)
@@ -99,9 +102,13 @@ def to_si(value: Any, unit: str | pint.Unit, what: str = "value") -> Any:
         mag = value.to_base_units().magnitude
         # pint keeps offset units (degC) exact through to_base_units.
         return float(mag) if np.ndim(mag) == 0 else np.asarray(mag, dtype=float)
-    if np.ndim(value) == 0:
-        return float(value)
-    return np.asarray(value, dtype=float)
+    try:
+        if isinstance(value, bool) or np.asarray(value).dtype.kind not in "iuf":
+            raise TypeError
+        return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(f"{what}: expected a number or a quantity such as '1 {unit or 'dimensionless'}', "
+                         f"got {value!r}") from None
 
 
 def _holds_quantities(value: Any) -> bool:
@@ -166,6 +173,9 @@ def energy_per_particle(value: Any, what: str = "energy") -> Any:
         amount of substance.
     ShapeError
         If the items of a list/tuple have shapes that do not stack into one array.
+    InputError
+        If ``value`` is not a number, a quantity or an array of numbers (None, a
+        boolean, a mapping, ...).
     """
     if _holds_quantities(value):
         return _itemwise(energy_per_particle, value, what)

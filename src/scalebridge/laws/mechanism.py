@@ -204,6 +204,10 @@ class _RateLaw:
             n_fwd = sum(v for s, v in other.items() if _kind(s) == "gas")
             # K = (kf / kr) p0^(n_gas,fwd - n_gas,rev)  =>  kr = kf p0^(...) / K
             self.p0_factor = p0 ** (n_fwd - gas_order)
+        for key in ("prefactor", "energy", "mass", "area", "s0", "entropy", "p0_factor"):
+            if np.ndim(getattr(self, key, 0.0)):
+                raise InputError(f"{self.where}: parameter {key!r} must be a single value, got "
+                                 f"{np.shape(getattr(self, key))} values")
 
     def __call__(self, T: np.ndarray, kf: np.ndarray | None = None) -> np.ndarray:
         if self.law == "arrhenius":

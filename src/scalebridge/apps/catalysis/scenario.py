@@ -116,7 +116,7 @@ class LateralInteraction(BaseModel):
     """Nearest-neighbour pair energy of two adsorbates (J, eV or kJ/mol; < 0 attractive)."""
 
     model_config = STRICT
-    species: tuple[str, str]
+    species: tuple[str, str] = Field(strict=False)  # a YAML list of two names
     energy: PairEnergy
 
 
