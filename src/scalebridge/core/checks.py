@@ -18,7 +18,7 @@ from .timescales import autocorrelation_times, spectral_time_scales
 __all__ = ["CheckResult", "ScaleSeparation", "walk", "bridges", "check_units", "scale_separation",
            "check_scale_separation", "check_fidelity", "run_checks", "HIERARCHICAL_BELOW", "CONCURRENT_BELOW",
            "check_mean_field_validity", "MEAN_FIELD_INTERACTION_BELOW", "MEAN_FIELD_DAMKOHLER_BELOW",
-           "check_time_scale_separation"]
+           "check_time_scale_separation", "patch_test"]
 
 #: Scale ratio eps = max(l_fine/l_coarse, t_fine/t_coarse) below which a fine model
 #: may be replaced by an offline bridging law (hierarchical coupling).
@@ -300,3 +300,91 @@ def check_time_scale_separation(*, jacobian=None, trajectory=None, dt: float | N
              "n_neutral": ts.n_neutral, "recommendation": verdict, "projective_integration": ok,
              "projective_speedup": 1.0 / eps}))
     return results
+
+
+def patch_test(coupling, strains=(1e-2, -1e-2), rtol: float = 1e-10, force_scale: float | None = None,
+               name: str | None = None) -> CheckResult:
+    r"""Patch test of an atomistic/continuum domain coupling: are there ghost forces?
+
+    A coupling that is consistent reproduces a uniform deformation exactly: every
+    node not held by the boundary condition is in equilibrium. For each uniform
+    displacement gradient :math:`H` the nodes are placed at :math:`u = X H^T` and the
+    largest force on a free node, the *ghost force*, is compared with
+    ``rtol × force_scale`` (Shenoy et al. 1999, J. Mech. Phys. Solids 47, 611; Miller &
+    Tadmor 2009, Modelling Simul. Mater. Sci. Eng. 17, 053001, sec. 3: "the patch test").
+    Run it in tension and in compression: a lattice with a non-stress-free
+    reference may pass at one strain by accident.
+
+    The coupling is duck-typed (nothing of ``scalebridge.coupling`` is imported):
+
+    * ``reference_positions``: array (n_nodes, dim), reference node/atom positions X;
+    * ``fixed_nodes``: int array, nodes held by the boundary condition (their
+      reaction forces are not ghost forces);
+    * ``forces(u)``: forces on all nodes, array (n_nodes, dim), for displacements
+      u of shape (n_nodes, dim);
+    * optionally ``apply_uniform_strain(H)`` returning u for displacement gradient
+      H (default ``X @ H.T``), for couplings with internal degrees of freedom.
+
+    Parameters
+    ----------
+    coupling : object
+        As above.
+    strains : sequence of float or (dim, dim) arrays
+        Uniform displacement gradients; a number e means :math:`H = e\,I` (uniform
+        tension for e > 0, compression for e < 0).
+    rtol : float
+        Pass when max ghost force <= rtol × force_scale for every strain.
+    force_scale : float, optional
+        Force used to judge "zero". Default: the largest reaction force on a
+        fixed node under the same strain (the load the patch carries).
+    name : str, optional
+        Name of the coupling in the message (default its class name).
+
+    Returns
+    -------
+    CheckResult
+        ``data``: ``max_ghost_force`` (over strains), per-strain ``ghost_force``,
+        ``node`` (index of the largest), ``force_scale`` and ``strains``.
+    """
+    for attr in ("reference_positions", "fixed_nodes", "forces"):
+        if not hasattr(coupling, attr):
+            raise InputError(f"patch_test: coupling {type(coupling).__name__} has no {attr!r}; expected "
+                             "reference_positions, fixed_nodes and forces(u)")
+    X = np.asarray(coupling.reference_positions, dtype=float)
+    if X.ndim != 2 or not np.all(np.isfinite(X)):
+        raise InputError(f"patch_test: reference_positions has shape {X.shape}, expected finite (n_nodes, dim)")
+    n, dim = X.shape
+    fixed = np.zeros(n, dtype=bool)
+    fixed[np.asarray(coupling.fixed_nodes, dtype=int)] = True
+    if fixed.all():
+        raise InputError("patch_test: every node is fixed; nothing to test")
+    if not (np.isfinite(rtol) and rtol > 0):
+        raise InputError(f"patch_test: rtol must be > 0, got {rtol!r}")
+    label = name or type(coupling).__name__
+    ghosts, nodes, scales, shown = [], [], [], []
+    for e in strains:
+        H = np.asarray(e, dtype=float)
+        H = H * np.eye(dim) if H.ndim == 0 else H
+        if H.shape != (dim, dim) or not np.all(np.isfinite(H)):
+            raise InputError(f"patch_test: strain {e!r} is not a number or a finite ({dim}, {dim}) matrix")
+        apply = getattr(coupling, "apply_uniform_strain", None)
+        u = np.asarray(apply(H) if callable(apply) else X @ H.T, dtype=float)
+        f = np.asarray(coupling.forces(u), dtype=float).reshape(n, dim)
+        if not np.all(np.isfinite(f)):
+            raise InputError(f"patch_test: {label}.forces returned non-finite forces at strain {e!r}")
+        size = np.linalg.norm(f, axis=1)
+        free = np.where(~fixed)[0]
+        k = free[np.argmax(size[free])]
+        ghosts.append(float(size[k]))
+        nodes.append(int(k))
+        scales.append(float(force_scale) if force_scale is not None else float(size[fixed].max(initial=0.0)))
+        shown.append(H.tolist())
+    limits = [rtol * s for s in scales]
+    ok = all(g <= lim for g, lim in zip(ghosts, limits))
+    worst = int(np.argmax([g / max(s, 1e-300) for g, s in zip(ghosts, scales)]))
+    message = (f"{label}: max ghost force {max(ghosts):.3e} (node {nodes[worst]}), "
+               f"{ghosts[worst] / max(scales[worst], 1e-300):.2e} of the force scale {scales[worst]:.3e}; "
+               + ("passes" if ok else f"fails (limit rtol = {rtol:g})"))
+    return CheckResult(f"patch test {label}", ok, message,
+                       {"max_ghost_force": max(ghosts), "ghost_force": ghosts, "node": nodes,
+                        "force_scale": scales, "strains": shown})
