@@ -48,6 +48,16 @@ class Tabulated:
     """
 
     coupling = "hierarchical"
+    card = {
+        "role": "strategy",
+        "physics": "the fine model sampled once on a grid and interpolated by a cubic spline (optionally in "
+                   "log axes); tangents from the spline's derivative",
+        "assumptions": ["the response is smooth in the tabulated input between grid points",
+                        "queries stay inside the grid (outside raises InputError)"],
+        "references": ["C. de Boor (1978), A Practical Guide to Splines"],
+        "validation": [{"test": "tests/coupling/test_hierarchical.py",
+                        "reference": "direct evaluation of the fine model between nodes", "status": "passing"}],
+    }
 
     def __init__(self, model: Model, input: str, grid, fixed: Mapping[str, Any] | None = None,
                  outputs=None, log_input: bool = False, log_outputs: bool = False, name: str | None = None):

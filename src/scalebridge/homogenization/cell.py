@@ -103,6 +103,19 @@ class CellModel:
     per macro point) and returns the volume-averaged fluxes of those solves.
     """
 
+    card = {
+        "role": "bridging law",
+        "physics": "effective tensor of a periodic (or affine/traction) cell problem: <sigma> = C_eff <eps>, "
+                   "by FFT (Fourier-Galerkin CG) or finite elements",
+        "assumptions": ["scale separation (cell << macro length)", "linear phases", "the cell is representative"],
+        "references": ["H. Moulinec, P. Suquet (1998), Comput. Methods Appl. Mech. Eng. 157, 69",
+                       "F. Willot (2015), C. R. Mécanique 343, 232", "R. Hill (1963), J. Mech. Phys. Solids 11, 357"],
+        "validation": [{"test": "tests/solvers/test_fft.py", "reference": "laminate means, checkerboard "
+                        "(Keller 1964), Perrins et al. (1979) table, Hashin-Shtrikman bounds", "status": "passing"},
+                       {"test": "tests/homogenization/test_fft_vs_fe.py", "reference": "FE cell solver",
+                        "status": "passing"}],
+    }
+
     def __init__(self, phases, properties, problem: str = "conductivity", *, method: str = "fft",
                  boundary_condition: str = "periodic", cell_size: Any = "10 um", property_unit: str = "",
                  gradient_unit: str = "", name: str = "RVE", per_point: bool = False, **options):

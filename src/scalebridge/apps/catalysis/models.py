@@ -44,6 +44,17 @@ class TransitionStateModel:
     distance.
     """
 
+    card = {
+        "role": "bridging law",
+        "physics": "rate constants from transition-state theory (Eyring, harmonic TST), Arrhenius laws and "
+                   "collision theory: k = (k_B T/h) exp(-dG/(k_B T))",
+        "assumptions": ["a quasi-equilibrium between initial and transition state", "no tunnelling or recrossing",
+                        "rate constants independent of coverage (no lateral interactions)"],
+        "references": ["H. Eyring (1935), J. Chem. Phys. 3, 107", "G. H. Vineyard (1957), J. Phys. Chem. Solids 3, 121"],
+        "validation": [{"test": "tests/laws/test_kinetics.py", "reference": "hand evaluation; direct level sum; "
+                        "Vineyard classical limit", "status": "passing"}],
+    }
+
     def __init__(self, mechanism: Mechanism, length: float, temperature: float):
         self.mechanism = mechanism
         self.name = "atomistic (TST)"
@@ -78,6 +89,20 @@ class MeanFieldSurfaceModel:
     energy / k_B T, reaction and hop rates of the lattice); the model then reports
     the advisor's verdict among its :meth:`fidelity_checks`, read by ``run_checks``.
     """
+
+    card = {
+        "role": "closure",
+        "physics": "mean-field microkinetics: steady coverages from sum_j nu_sj k_j prod theta^nu = 0 and the "
+                   "site balance; turnover frequency of the product",
+        "assumptions": ["well-mixed adsorbate layer (no correlations)", "one kind of site",
+                        "isothermal surface"],
+        "references": ["J. A. Dumesic et al. (1993), The Microkinetics of Heterogeneous Catalysis, ACS",
+                       "C. T. Campbell (2001), J. Catal. 204, 520 (degree of rate control)"],
+        "validation": [{"test": "tests/laws/test_microkinetics.py", "reference": "closed-form steady state of an "
+                        "analytic mechanism; degrees of rate control sum to one", "status": "passing"},
+                       {"test": "tests/apps/test_catalysis_kmc.py", "reference": "lattice kMC of the same "
+                        "mechanism (agreement when well mixed)", "status": "passing"}],
+    }
 
     def __init__(self, mechanism: Mechanism, product: str, length: float, validity: Mapping[str, float] | None = None):
         if product not in mechanism.gases:
@@ -151,6 +176,17 @@ class PelletModel:
     :math:`\eta \to 1/\phi` at strong diffusion limitation).
     """
 
+    card = {
+        "role": "solver",
+        "physics": "steady reaction-diffusion in a porous sphere, D_eff (1/r^2)(r^2 c')' = rho_s TOF(c R T)",
+        "assumptions": ["isothermal pellet", "effective (Fickian) pore diffusion D_eff = D eps/tau",
+                        "ideal gas in the pores"],
+        "references": ["R. Aris (1975), The Mathematical Theory of Diffusion and Reaction in Permeable Catalysts",
+                       "K. B. Bischoff (1965), AIChE J. 11, 351"],
+        "validation": [{"test": "tests/solvers/test_fv.py", "reference": "Thiele closed form (first order), "
+                        "scipy solve_bvp (Langmuir-Hinshelwood)", "status": "passing"}],
+    }
+
     def __init__(self, surface: MeanFieldSurfaceModel, surface_table: Tabulated, temperature: float,
                  radius: float, diffusivity: float, site_concentration: float, n_cells: int = 200):
         self.name = "pellet"
@@ -200,6 +236,15 @@ class PackedBedModel:
     concentration (external film resistance neglected: :math:`c_s = C`). Input
     ``inlet_concentration`` (mol/m^3); output ``outlet_conversion``.
     """
+
+    card = {
+        "role": "solver",
+        "physics": "isothermal plug flow, u dC/dz = -(1 - eps_b) eta R(C)",
+        "assumptions": ["plug flow (no axial dispersion)", "no external film resistance", "isothermal bed"],
+        "references": ["O. Levenspiel (1999), Chemical Reaction Engineering, 3rd ed., ch. 18"],
+        "validation": [{"test": "tests/solvers/test_ode.py", "reference": "closed-form first-order conversion",
+                        "status": "passing"}],
+    }
 
     def __init__(self, pellet: PelletModel, pellet_table: Tabulated, length: float, velocity: float,
                  bed_porosity: float, n_points: int = 201):
