@@ -10,9 +10,9 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "scalebridge"
 # floor of each top-level part of the package; a module may import its own floor or lower
 FLOORS = {"core": 0, "solvers": 1, "laws": 2, "coupling": 2, "homogenization": 2, "reduction": 2, "uq": 2,
           "apps": 3, "cli": 4, "scenario": 4, "records": 4, "report": 4, "model_card": 4, "figures": 4, "__main__": 4, "__init__": 4}
-# within a floor, the engines of solvers/ see only core.errors of the core (and core.optional, which imports
-# nothing else, for their optional dependencies)
-SOLVERS_MAY_IMPORT = {"core.errors", "core.optional"}
+# within a floor, the engines of solvers/ see only core.errors of the core (and core.optional and
+# core.checkpoint, which import nothing else, for optional dependencies and atomic checkpoint files)
+SOLVERS_MAY_IMPORT = {"core.errors", "core.optional", "core.checkpoint"}
 
 
 def _part(module: str) -> str:
