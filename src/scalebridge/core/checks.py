@@ -1,7 +1,12 @@
-"""Checks that read a model tree: units of every connection, scale separation.
+"""Checks that read a model tree: units of every connection, scale separation, and the rest.
 
 A check returns :class:`CheckResult` records (name, passed, message, data) so the
-CLI can print them and a run record can archive them. Checks never solve a model.
+CLI can print them and a run record can archive them. :func:`run_checks` aggregates
+every check a tree opts into without solving the coarse problem: the structural ones
+here (units, scale separation, surrogate fidelity, the mean-field advisor through its
+model) and the sample-state ones of :mod:`scalebridge.core.consistency` (tangents vs
+finite differences, an RVE's Hill–Mandel residual, conservation, patch tests of
+domain couplings) that nodes provide through ``sample_inputs()`` and ``self_checks()``.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from .consistency import model_self_checks
 from .errors import InputError
 from .model import Model, Scale
 from .timescales import autocorrelation_times, spectral_time_scales
@@ -182,8 +188,14 @@ def check_fidelity(model: Model) -> list[CheckResult]:
 
 
 def run_checks(model: Model) -> list[CheckResult]:
-    """All checks of a model tree that need no fine solve: units, scale separation, surrogate fidelity."""
-    return check_units(model) + check_scale_separation(model) + check_fidelity(model)
+    """Every check of a model tree that needs no coarse solve.
+
+    Units of every connection, scale separation at every bridge, surrogate fidelity,
+    and each node's sample-state checks (:func:`~scalebridge.core.consistency.model_self_checks`:
+    tangents at ``sample_inputs()``, the node's ``self_checks()``).
+    """
+    own = [r for node, _ in walk(model) for r in model_self_checks(node)]
+    return check_units(model) + check_scale_separation(model) + check_fidelity(model) + own
 
 
 #: |eps| / k_B T below which nearest-neighbour correlations are weak enough for mean field:

@@ -20,6 +20,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from ..core.combinators import upscale
+from ..core.consistency import check_hill_mandel
 from ..core.errors import InputError
 from ..core.model import Evaluation, Port, Scale
 from ..core.units import Quantity
@@ -158,6 +159,16 @@ class CellModel:
         tangent = np.broadcast_to(K, (len(grad),) + K.shape)
         return Evaluation(outputs={q: flux}, tangents={(q, g): tangent},
                           info={"hill_mandel": float(np.max(self.solution.hill_mandel))})
+
+    def sample_inputs(self) -> dict[str, np.ndarray]:
+        """Two fixed mean gradients (strains) of unit size, for the tangent check of ``run_checks``."""
+        g = self._names[0]
+        n = self.inputs[g].shape[0]
+        return {g: np.stack([np.linspace(1.0, 0.5, n), np.linspace(-0.3, 0.8, n)])}
+
+    def self_checks(self) -> list:
+        """The Hill–Mandel residual of the cell's boundary conditions over its unit load cases."""
+        return [check_hill_mandel(self.solution.hill_mandel, name=f"{self.name} ({self.boundary_condition})")]
 
     def parameters(self) -> dict[str, Any]:
         return {"grid": list(self.phases.shape), "phases": int(self.properties.shape[0]), "problem": self.problem,
