@@ -1,7 +1,7 @@
 r"""Coarse fixed points and their continuation: Newton-Krylov and pseudo-arclength on a coarse time-stepper.
 
 A coarse steady state is a fixed point of the coarse time-stepper
-(:class:`~scalebridge.coupling.equation_free.CoarseTimeStepper`),
+(:class:`~scalebridge.coupling.coarse_stepper.CoarseTimeStepper`),
 
 .. math:: F(U) = \Phi_T(U) - U = 0,
 
