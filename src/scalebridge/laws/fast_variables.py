@@ -32,7 +32,6 @@ initial state, Segel & Slemrod's parameter.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -43,33 +42,11 @@ from scipy.linalg import null_space
 from ..core.checks import CheckResult
 from ..core.errors import ConvergenceError, InputError, ScaleSeparationError
 from ..core.timescales import TimeScales, spectral_time_scales
+from .mechanism import parse_reaction
 
 __all__ = ["MassActionSystem", "TimeScaleAnalysis", "time_scale_analysis", "ReducedModel",
            "quasi_steady_state_reduction", "partial_equilibrium_reduction", "reduce_stiff_network",
            "check_reduction", "michaelis_menten_epsilon"]
-
-_TERM = re.compile(r"^\s*(\d+(?:\.\d*)?)?\s*([A-Za-z_][A-Za-z0-9_()\[\]']*)\s*$")
-
-
-def _parse(equation: str):
-    for arrow, reversible in (("<->", True), ("->", False)):
-        if arrow in equation:
-            lhs, _, rhs = equation.partition(arrow)
-            break
-    else:
-        raise InputError(f"MassActionSystem: equation {equation!r} has no '<->' or '->'")
-    sides = []
-    for side in (lhs, rhs):
-        terms: dict[str, float] = {}
-        for term in side.split("+") if side.strip() not in ("", "0") else []:
-            m = _TERM.match(term)
-            if m is None:
-                raise InputError(f"MassActionSystem: cannot read term {term.strip()!r} of {equation!r}; "
-                                 "expected e.g. '2A' or 'E'")
-            terms[m.group(2)] = terms.get(m.group(2), 0.0) + float(m.group(1) or 1)
-        sides.append(terms)
-    return sides[0], sides[1], reversible
-
 
 class MassActionSystem:
     r"""A homogeneous mass-action reaction network :math:`\dot c = S^\mathsf{T} r(c)`.
@@ -99,7 +76,7 @@ class MassActionSystem:
         if not equations or len(rate_constants) != len(equations):
             raise InputError(f"{name}: need one rate-constant entry per equation, got {len(rate_constants)} "
                              f"for {len(equations)} equations")
-        parsed = [_parse(e) for e in equations]
+        parsed = [parse_reaction(e, "MassActionSystem", allow_empty=True) for e in equations]
         self.name, self.equations = name, equations
         self.species = list(dict.fromkeys(s for r, p, _ in parsed for s in (*r, *p)))
         idx = {s: i for i, s in enumerate(self.species)}

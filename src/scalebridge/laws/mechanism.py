@@ -41,7 +41,7 @@ from . import arguments, kinetics
 __all__ = ["Step", "Mechanism", "RATE_LAWS", "FREE_SITE", "parse_equation"]
 
 FREE_SITE = "*"
-_TERM = re.compile(r"^\s*(\d+(?:\.\d*)?)?\s*([A-Za-z(][^\s]*|\*)\s*$")
+_TERM = re.compile(r"^\s*(\d+(?:\.\d*)?)?\s*([A-Za-z_(][^\s]*|\*)\s*$")
 #: rate-law key -> (required parameters, optional parameters)
 RATE_LAWS = {
     "arrhenius": (("prefactor", "activation_energy"), ()),
@@ -62,12 +62,13 @@ def _kind(species: str) -> str:
     return "unknown"
 
 
-def parse_equation(equation: str, where: str = "step"):
-    """Parse ``"O2_g + 2* <-> 2O*"`` into (reactants, products, reversible).
+def parse_reaction(equation: str, where: str, accept=None, allow_empty: bool = False,
+                   expected: str = "e.g. '2A' or 'E'"):
+    """Parse ``"2A + B <-> C"`` into (reactants, products, reversible): dicts species -> coefficient.
 
-    Returns dicts species -> stoichiometric coefficient. Raises :class:`InputError`
-    for a missing arrow, an unreadable term, or a species that is neither a gas
-    (``X_g``), an adsorbate (``X*``) nor the free site (``*``).
+    ``accept(name)`` says whether a species name is allowed (default: any); ``allow_empty``
+    lets a side be empty or ``0`` (a source or sink). Raises :class:`InputError` naming
+    ``where`` for a missing arrow, an unreadable or refused term, or an empty side.
     """
     for arrow, reversible in (("<->", True), ("->", False)):
         if arrow in equation:
@@ -78,16 +79,25 @@ def parse_equation(equation: str, where: str = "step"):
     sides = []
     for side in (lhs, rhs):
         terms: dict[str, float] = {}
-        for term in side.split("+") if side.strip() else []:
+        for term in side.split("+") if side.strip() not in ("", "0") else []:
             m = _TERM.match(term)
-            if m is None or _kind(m.group(2)) == "unknown":
-                raise InputError(f"{where}: cannot read term {term.strip()!r} of {equation!r}; "
-                                 "expected e.g. '2O*', 'CO_g' or '2*'")
+            if m is None or (accept is not None and not accept(m.group(2))):
+                raise InputError(f"{where}: cannot read term {term.strip()!r} of {equation!r}; expected {expected}")
             terms[m.group(2)] = terms.get(m.group(2), 0.0) + float(m.group(1) or 1)
-        if not terms:
+        if not terms and not allow_empty:
             raise InputError(f"{where}: equation {equation!r} has an empty side")
         sides.append(terms)
     return sides[0], sides[1], reversible
+
+
+def parse_equation(equation: str, where: str = "step"):
+    """Parse a surface-reaction equation ``"O2_g + 2* <-> 2O*"`` into (reactants, products, reversible).
+
+    Every species must be a gas (``X_g``), an adsorbate (``X*``) or the free site (``*``),
+    and neither side may be empty (see :func:`parse_reaction`).
+    """
+    return parse_reaction(equation, where, accept=lambda name: _kind(name) != "unknown",
+                          expected="e.g. '2O*', 'CO_g' or '2*'")
 
 
 def _sites(terms: Mapping[str, float]) -> float:
