@@ -19,9 +19,9 @@ from rich.text import Text
 from .apps import APPS, load_app
 from .core.checks import run_checks
 from .core.describe import describe
-from .core.errors import ConvergenceError, ScalebridgeError
+from .core.errors import ConvergenceError, InputError, ScalebridgeError
 from .figures import scale_map
-from .records import RunRecord
+from .records import RunRecord, unfinished_records
 from .reduction.archive import load_surrogate
 from .scenario import LoadedScenario, load_scenario
 
@@ -42,10 +42,29 @@ def _checks_table(checks, title: str = "Checks (no solve)") -> Table:
     return table
 
 
-def _run(scenario: LoadedScenario, output: Path, console: Console) -> int:
+#: Value of a bare ``--resume``: the newest unfinished record of the scenario under ``--output``.
+LATEST = "latest"
+
+
+def _record(scenario: LoadedScenario, output: Path, resume: str | None) -> RunRecord:
+    """A new record, or the killed/failed one to finish (``--resume [RECORD_DIR]``)."""
+    if resume is None:
+        return RunRecord(output, scenario.name, scenario.raw, seed=scenario.raw.get("seed"))
+    if resume == LATEST:
+        found = unfinished_records(output, scenario.name)
+        if not found:
+            raise InputError(f"--resume: no unfinished (running or failed) record of scenario {scenario.name!r} "
+                             f"under {output}; give the record directory: --resume RECORD_DIR")
+        resume = found[-1]
+    return RunRecord.reopen(resume, scenario.raw)
+
+
+def _run(scenario: LoadedScenario, output: Path, console: Console, resume: str | None = None) -> int:
     model = scenario.app.build(scenario.config)
     checks = run_checks(model)
-    record = RunRecord(output, scenario.name, scenario.raw, seed=scenario.raw.get("seed"))
+    record = _record(scenario, output, resume)
+    if resume is not None:
+        console.print(f"resuming run record {record.path}", highlight=False, soft_wrap=True)
     record.add_checks(checks)
     record.add_figure(scale_map(model), "scale_map")
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
@@ -92,6 +111,9 @@ def _parser() -> argparse.ArgumentParser:
         s.add_argument("scenario", help="scenario YAML file" + (" or saved surrogate (.npz)" if name == "check" else ""))
         if name == "run":
             s.add_argument("-o", "--output", default="runs", help="directory for run records (default: runs)")
+            s.add_argument("--resume", nargs="?", const=LATEST, default=None, metavar="RECORD_DIR",
+                           help="finish a killed run from its checkpoints, in its own record: RECORD_DIR, or "
+                                "without a value the newest unfinished record of this scenario under --output")
     sub.add_parser("list", help="available apps and shipped scenarios")
     d = sub.add_parser("demo", help="run the shipped CO-oxidation chain (atoms -> reactor)")
     d.add_argument("-o", "--output", default="runs", help="directory for run records (default: runs)")
@@ -126,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             checks = run_checks(scenario.app.build(scenario.config))
             console.print(_checks_table(checks))
             return EXIT_OK if all(c.passed for c in checks) else EXIT_CHECK_FAILED
-        return _run(scenario, Path(args.output), console)
+        return _run(scenario, Path(args.output), console, args.resume)
     except ConvergenceError as exc:
         err.print(Text.assemble(("numerical failure: ", "red"), str(exc)), soft_wrap=True)
         return EXIT_NUMERICAL_FAILURE

@@ -10,12 +10,21 @@ Layout of a record directory::
 
 Records are written when the run finishes *and* when it fails, so no data is lost:
 a failed run's ``run.json`` carries ``"status": "failed"`` and the error.
+
+Resuming. ``run.json`` is first written when the record is created, with
+``"status": "running"``; a run killed outright (SIGKILL, power loss) leaves it so,
+together with the checkpoints its solvers wrote into ``checkpoints/``
+(:attr:`RunRecord.checkpoint_dir`). :meth:`RunRecord.reopen` opens such a record
+again (``scalebridge run SCENARIO --resume``): the run starts over from its
+checkpoints, fills the same record, and on success marks it ``"finished"``, adds
+the time of every resume to ``"resumed"`` and removes ``checkpoints/``.
 """
 
 from __future__ import annotations
 
 import json
 import platform
+import shutil
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -25,9 +34,14 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from .core.checkpoint import atomic_write
+from .core.errors import InputError
 from .report import write_report
 
-__all__ = ["RunRecord", "package_versions"]
+__all__ = ["RunRecord", "package_versions", "unfinished_records"]
+
+#: Statuses of a record that ``reopen`` accepts (a killed run stays "running").
+RESUMABLE = ("running", "failed")
 
 _PACKAGES = ("scalebridge", "numpy", "scipy", "pint", "pydantic", "pyyaml", "rich", "matplotlib",
              "dask", "distributed")
@@ -84,6 +98,58 @@ class RunRecord:
             "arrays": [], "figures": [],
         }
         self._arrays: dict[str, np.ndarray] = {}
+        self._write_meta()
+
+    @classmethod
+    def reopen(cls, path: str | Path, inputs: dict[str, Any] | None = None) -> "RunRecord":
+        """Open the record at ``path`` of a killed or failed run to finish it.
+
+        Checks, results, arrays, figures and timings are cleared (the resumed run
+        adds them again); name, start time, seed and inputs are kept, and the
+        ``checkpoints/`` directory is left for the run to resume from.
+
+        Parameters
+        ----------
+        path : path
+            The record directory (holding ``run.json``).
+        inputs : dict, optional
+            The scenario as given now; it must equal the record's inputs.
+
+        Raises
+        ------
+        InputError
+            No record at ``path``, a finished record, or other inputs.
+        """
+        path = Path(path)
+        try:
+            meta = json.loads((path / "run.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"--resume {path}: not a run record (cannot read run.json: {exc})") from None
+        if meta.get("status") not in RESUMABLE:
+            raise InputError(f"--resume {path}: the run is {meta.get('status')!r}; only a killed (status "
+                             f"'running') or failed run can be resumed")
+        if inputs is not None and _jsonable(inputs) != meta.get("inputs"):
+            raise InputError(f"--resume {path}: the record was started from another scenario "
+                             f"({meta.get('name')!r}); resume it with the scenario it was started from")
+        record = cls.__new__(cls)
+        record.path = path
+        meta.update(status="running", timings_s={}, checks=[], results={}, arrays=[], figures=[])
+        meta.pop("error", None)
+        meta.pop("finished", None)
+        meta.setdefault("resumed", []).append(datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ"))
+        record.meta = meta
+        record._arrays = {}
+        record._write_meta()
+        return record
+
+    @property
+    def checkpoint_dir(self) -> Path:
+        """``checkpoints/`` in the record: where solvers of the run checkpoint (created on demand)."""
+        return self.path / "checkpoints"
+
+    def _write_meta(self) -> None:
+        text = json.dumps(_jsonable(self.meta), indent=2)
+        atomic_write(self.path / "run.json", lambda f: f.write(text), binary=False)
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -126,7 +192,24 @@ class RunRecord:
         if error:
             self.meta["error"] = f"{type(error).__name__}: {error}"
         self.meta["finished"] = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        with open(self.path / "run.json", "w", encoding="utf-8") as f:
-            json.dump(_jsonable(self.meta), f, indent=2)
+        self._write_meta()
         write_report(self.path)
+        if not error and self.checkpoint_dir.is_dir():
+            shutil.rmtree(self.checkpoint_dir)
         return self.path
+
+
+def unfinished_records(root: str | Path, name: str | None = None) -> list[Path]:
+    """Records under ``root`` whose run is not finished (killed or failed), newest last.
+
+    ``name``: only records of runs of that name (the scenario's name).
+    """
+    found = []
+    for run_json in Path(root).glob("*/run.json"):
+        try:
+            meta = json.loads(run_json.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if meta.get("status") in RESUMABLE and (name is None or meta.get("name") == name):
+            found.append((str(meta.get("started", "")), run_json.parent))
+    return [p for _, p in sorted(found)]

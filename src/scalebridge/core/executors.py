@@ -6,6 +6,16 @@ model over them and concatenates the outputs, so a strategy never cares where th
 work ran. The dask executor is the path to a cluster: pass a
 ``distributed.Client`` (for example connected to a dask-jobqueue SLURM/PBS
 cluster) or a scheduler address.
+
+Fault tolerance. A chunk that hangs never hangs the run: the process and dask
+executors take a ``timeout`` (seconds for one ``map``) after which they raise
+:class:`~scalebridge.core.errors.ConvergenceError` naming the unfinished items
+(attribute ``items``: their positions in ``items``). A worker that dies does not
+change the result: the process executor restarts its pool and re-runs the items
+the dead worker took (``restarts`` times), and dask.distributed reschedules the
+tasks of a lost worker on the others (up to the scheduler's
+``allowed-failures``); only when that budget is spent do they raise
+ConvergenceError. The functions mapped are pure, so a re-run gives the same answer.
 """
 
 from __future__ import annotations
@@ -15,7 +25,7 @@ from typing import Any, Callable, Iterable, Mapping, Protocol
 
 import numpy as np
 
-from .errors import InputError
+from .errors import ConvergenceError, InputError
 from .model import Evaluation, Model
 from .optional import require
 
@@ -38,20 +48,72 @@ class SerialExecutor:
         return [function(item) for item in items]
 
 
+def _incomplete(message: str, items: list[int]) -> ConvergenceError:
+    """ConvergenceError naming the positions ``items`` of the unfinished items."""
+    error = ConvergenceError(f"{message} (item(s) {items[:20]}{' ...' if len(items) > 20 else ''})")
+    error.items = list(items)
+    return error
+
+
+def _check_timeout(timeout) -> float | None:
+    if timeout is not None and not (isinstance(timeout, (int, float)) and not isinstance(timeout, bool)
+                                    and timeout > 0):
+        raise InputError(f"executor timeout: expected None or a positive number of seconds, got {timeout!r}")
+    return None if timeout is None else float(timeout)
+
+
 class ProcessExecutor:
     """Run items in a local process pool (``concurrent.futures``).
 
     Functions and items must be picklable (module-level functions, plain arrays).
+
+    Parameters
+    ----------
+    max_workers : int, optional
+    timeout : float, optional
+        Seconds one ``map`` may take; then its workers are killed and
+        ConvergenceError names the unfinished items (default: no limit).
+    restarts : int
+        Times the pool is restarted to re-run the items of a worker process that
+        died (killed, out of memory, segfault) before ConvergenceError (default 1).
     """
 
     name = "processes"
 
-    def __init__(self, max_workers: int | None = None):
+    def __init__(self, max_workers: int | None = None, timeout: float | None = None, restarts: int = 1):
         self.max_workers = max_workers
+        self.timeout = _check_timeout(timeout)
+        if isinstance(restarts, bool) or not isinstance(restarts, int) or restarts < 0:
+            raise InputError(f"ProcessExecutor restarts: expected an integer >= 0, got {restarts!r}")
+        self.restarts = restarts
 
     def map(self, function, items):
-        with concurrent.futures.ProcessPoolExecutor(self.max_workers) as pool:
-            return list(pool.map(function, items))
+        items = list(items)
+        results: list = [None] * len(items)
+        todo = list(range(len(items)))
+        for _ in range(self.restarts + 1):
+            pool = concurrent.futures.ProcessPoolExecutor(self.max_workers)
+            try:
+                futures = {pool.submit(function, items[i]): i for i in todo}
+                _, running = concurrent.futures.wait(futures, timeout=self.timeout)
+                if running:
+                    for process in list(getattr(pool, "_processes", {}).values()):  # the hung workers
+                        process.kill()
+                    raise _incomplete(f"processes: map did not finish within {self.timeout:g} s",
+                                      sorted(futures[f] for f in running))
+                lost = []
+                for future, i in futures.items():
+                    try:
+                        results[i] = future.result()
+                    except concurrent.futures.process.BrokenProcessPool:
+                        lost.append(i)
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+            if not lost:
+                return results
+            todo = sorted(lost)
+        raise _incomplete(f"processes: a worker process died while running items, {self.restarts} pool restart(s) "
+                          f"did not help", todo)
 
 
 class DaskExecutor:
@@ -62,13 +124,22 @@ class DaskExecutor:
     client : distributed.Client or str, optional
         A client, or a scheduler address to connect to. Without one, a
         ``LocalCluster`` is started on first use and closed by :meth:`close`.
+    timeout : float, optional
+        Seconds one ``map`` may take; then its tasks are cancelled and
+        ConvergenceError names the unfinished items (a task already running on a
+        worker thread cannot be interrupted; it finishes in the background).
+    retries : int
+        Passed to ``client.map``: re-runs of a task that *raised* (default 0).
+        Tasks of a worker that *died* are rescheduled by dask itself.
     """
 
     name = "dask"
 
-    def __init__(self, client: Any = None):
+    def __init__(self, client: Any = None, timeout: float | None = None, retries: int = 0):
         self._client = client
         self._owned = None
+        self.timeout = _check_timeout(timeout)
+        self.retries = int(retries)
 
     @property
     def client(self):
@@ -81,9 +152,23 @@ class DaskExecutor:
         return self._client
 
     def map(self, function, items):
+        distributed = require("distributed", extra="distributed")
         items = list(items)
-        futures = self.client.map(function, items, pure=False)
-        return self.client.gather(futures)
+        client = self.client
+        futures = client.map(function, items, pure=False, retries=self.retries)
+        if self.timeout is not None:
+            try:
+                distributed.wait(futures, timeout=self.timeout)
+            except TimeoutError:
+                pending = [i for i, f in enumerate(futures) if not f.done()]
+                client.cancel(futures)
+                raise _incomplete(f"dask: map did not finish within {self.timeout:g} s", pending) from None
+        try:
+            return client.gather(futures)
+        except distributed.KilledWorker as exc:
+            lost = [i for i, f in enumerate(futures) if f.status == "error"]
+            raise _incomplete(f"dask: workers died while running items, beyond the scheduler's allowed "
+                              f"failures ({exc})", lost) from None
 
     def close(self) -> None:
         """Close the client this executor started itself (if any)."""

@@ -72,7 +72,12 @@ def fe2_solve(mesh, problem: str, material: Model, **options: Any) -> MacroSolut
         batched over quadrature points.
     **options
         Passed to :func:`scalebridge.solvers.fem.solve_macro` (``dirichlet``, ``neumann``,
-        ``load_steps``, ``state``, ``commit``, ``progress``, Newton settings).
+        ``load_steps``, ``state``, ``commit``, ``progress``, Newton settings, and
+        ``checkpoint``, ``checkpoint_every``, ``resume`` to checkpoint the converged
+        macro state and continue a killed run bitwise identically; see
+        ``docs/fault_tolerance.md``). A material with ``get_checkpoint_state()`` and
+        ``set_checkpoint_state(obj)`` methods (e.g. holding a random generator) has
+        that state saved in, and restored from, the checkpoint.
 
     Returns
     -------
@@ -93,6 +98,9 @@ def fe2_solve(mesh, problem: str, material: Model, **options: Any) -> MacroSolut
         count["points"] += len(gradients)
         return evaluate(gradients, state, step)
 
+    for hook in ("get_checkpoint_state", "set_checkpoint_state"):  # e.g. a random generator of the material
+        if callable(getattr(material, hook, None)):
+            setattr(counted, hook, getattr(material, hook))
     stats = getattr(material, "statistics", None)
     before = dict(stats) if isinstance(stats, dict) else None
     sol = solve_macro(mesh, problem, counted, **options)

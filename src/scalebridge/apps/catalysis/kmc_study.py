@@ -32,12 +32,15 @@ for CO oxidation).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 from scipy.constants import k as k_B
 
+from ...core.checkpoint import atomic_write
 from ...core.errors import InputError
 from ...laws.lattice_mechanism import lattice_mechanism
 from ...laws.mechanism import Mechanism
@@ -97,7 +100,8 @@ class MeanFieldKMCComparison:
 def compare_mean_field_and_kmc(mechanism: Mechanism, product: str, temperature: float, pressures: dict,
                                parameter: str, values, *, lattice_size: int, hop_rate: float, interactions=None,
                                events: int = 1_000_000, seed=0, n_sigma: float = 3.0,
-                               progress: Callable[[int, int], None] | None = None) -> MeanFieldKMCComparison:
+                               progress: Callable[[int, int], None] | None = None, checkpoint=None,
+                               checkpoint_every_events: int | None = None) -> MeanFieldKMCComparison:
     """Solve ``mechanism`` by mean field and by kMC at every value of the swept ``parameter``.
 
     Parameters
@@ -126,6 +130,18 @@ def compare_mean_field_and_kmc(mechanism: Mechanism, product: str, temperature: 
     n_sigma : float
     progress : callable, optional
         ``progress(done, total)`` after every point.
+    checkpoint : path, optional
+        Directory for checkpoints; a study killed and called again with the same
+        directory continues where it stopped and gives bitwise the same result.
+        ``kmc_study.npz`` holds the finished points (``tof``, ``tof_error``,
+        ``coverages``, ``coverage_errors``, ``snapshots`` and ``params``, the JSON of
+        the arguments, which must match), written after every point;
+        ``kmc_point_<k>.npz`` the running point, a checkpoint of
+        :func:`~scalebridge.solvers.kmc.sample_steady_state_events`, written every
+        ``checkpoint_every_events`` events and removed when the point is done.
+    checkpoint_every_events : int, optional
+        Events between checkpoints within a point (default
+        :data:`~scalebridge.solvers.kmc.sampling.DEFAULT_CHECKPOINT_EVENTS`).
     """
     values = np.asarray(values, dtype=float)
     if parameter != TEMPERATURE and parameter not in mechanism.gases:
@@ -143,16 +159,27 @@ def compare_mean_field_and_kmc(mechanism: Mechanism, product: str, temperature: 
         mf = MicrokineticModel(mechanism).steady_state(temperature, {**pressures, parameter: values})
     species = mechanism.surface_species
     lattice = square_lattice(lattice_size)
-    tof, err, cov, cov_err, snaps = [], [], [], [], []
-    for k, ((T, cond), stream) in enumerate(zip(conditions, np.random.SeedSequence(seed).spawn(len(values)))):
+    study = _StudyCheckpoint(checkpoint, {
+        "mechanism": [mechanism.step_names, np.ravel(mechanism.rate_constants(temperature, dict(pressures))).tolist()],
+        "product": product, "temperature": float(temperature), "pressures": {g: float(p) for g, p in pressures.items()},
+        "parameter": parameter, "values": values.tolist(), "lattice_size": int(lattice_size),
+        "hop_rate": float(hop_rate), "interactions": repr(sorted((tuple(k), float(v)) for k, v in
+                                                                   (interactions or {}).items())),
+        "events": int(events), "seed": repr(seed)})
+    tof, err, cov, cov_err, snaps = study.load()
+    streams = np.random.SeedSequence(seed).spawn(len(values))
+    for k in range(len(tof), len(values)):
+        T, cond = conditions[k]
         sim = lattice_mechanism(mechanism, T, cond, hop_rate=hop_rate,
-                                interactions=interactions).simulation(lattice, seed=np.random.default_rng(stream))
-        s = sample_steady_state_events(sim, int(events))
+                                interactions=interactions).simulation(lattice, seed=np.random.default_rng(streams[k]))
+        s = sample_steady_state_events(sim, int(events), checkpoint=study.point(k),
+                                       checkpoint_every=checkpoint_every_events)
         tof.append(s.tof.get(product, 0.0))
         err.append(s.tof_errors.get(product, 0.0))
         cov.append([s.coverages[sp] for sp in species])
         cov_err.append([s.coverage_errors[sp] for sp in species])
         snaps.append(sim.snapshot())
+        study.save(tof, err, cov, cov_err, snaps, finished=k)
         if progress is not None:
             progress(k + 1, len(values))
     tof, err, cov, cov_err = map(np.asarray, (tof, err, cov, cov_err))
@@ -165,15 +192,51 @@ def compare_mean_field_and_kmc(mechanism: Mechanism, product: str, temperature: 
                                   {sp: cov_err[:, i] for i, sp in enumerate(species)}, disagree, snaps)
 
 
+class _StudyCheckpoint:
+    """The finished points of a study (``kmc_study.npz``) and the files of the running ones (see
+    :func:`compare_mean_field_and_kmc`)."""
+
+    def __init__(self, directory, params: dict):
+        self.directory = None if directory is None else Path(directory)
+        self.params = json.dumps(params, sort_keys=True)
+
+    @property
+    def path(self) -> Path:
+        return self.directory / "kmc_study.npz"
+
+    def point(self, k: int) -> Path | None:
+        return None if self.directory is None else self.directory / f"kmc_point_{k}.npz"
+
+    def load(self) -> tuple[list, list, list, list, list]:
+        if self.directory is None or not self.path.exists():
+            return [], [], [], [], []
+        with np.load(self.path) as data:
+            if str(data["params"]) != self.params:
+                raise InputError(f"kMC study checkpoint {self.path} was written for other arguments; remove it or "
+                                 f"use another directory (saved: {data['params']}, now: {self.params})")
+            return tuple(list(data[key]) for key in ("tof", "tof_error", "coverages", "coverage_errors", "snapshots"))
+
+    def save(self, tof, err, cov, cov_err, snaps, finished: int) -> None:
+        if self.directory is None:
+            return
+        arrays = dict(tof=np.array(tof), tof_error=np.array(err), coverages=np.array(cov),
+                      coverage_errors=np.array(cov_err), snapshots=np.array(snaps), params=np.array(self.params))
+        atomic_write(self.path, lambda f: np.savez(f, **arrays))
+        self.point(finished).unlink(missing_ok=True)
+
+
 def _interactions(scenario: Scenario) -> dict:
     return {tuple(i.species): i.energy for i in scenario.kmc.interactions}
 
 
-def kmc_study(scenario: Scenario, progress: Callable[[int, int], None] | None = None) -> MeanFieldKMCComparison:
+def kmc_study(scenario: Scenario, progress: Callable[[int, int], None] | None = None,
+              checkpoint=None) -> MeanFieldKMCComparison:
     """The scenario's ``kmc`` block: mean field vs kMC around the operating temperature and feed.
 
     A pressure sweep is geometric (at the operating temperature), a temperature sweep
-    linear (at the feed pressures).
+    linear (at the feed pressures). ``checkpoint``: a directory to checkpoint into
+    and resume from, every ``kmc.checkpoint_every_events`` events (see
+    :func:`compare_mean_field_and_kmc`).
     """
     k, c = scenario.kmc, scenario.conditions
     grid = np.linspace if k.sweep.parameter == TEMPERATURE else np.geomspace
@@ -181,7 +244,8 @@ def kmc_study(scenario: Scenario, progress: Callable[[int, int], None] | None = 
                                       dict(c.pressures), k.sweep.parameter,
                                       grid(k.sweep.start, k.sweep.stop, k.sweep.points), lattice_size=k.lattice_size,
                                       hop_rate=k.hop_rate, interactions=_interactions(scenario), events=k.events,
-                                      seed=k.seed, n_sigma=k.n_sigma, progress=progress)
+                                      seed=k.seed, n_sigma=k.n_sigma, progress=progress, checkpoint=checkpoint,
+                                      checkpoint_every_events=k.checkpoint_every_events)
 
 
 def mean_field_validity_inputs(scenario: Scenario, mechanism: Mechanism) -> dict:

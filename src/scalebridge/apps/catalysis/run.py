@@ -72,8 +72,9 @@ def run(scenario: Scenario, record=None, progress: Progress = _quiet) -> dict[st
     comparison = None
     if s.kmc is not None:
         stage = stages - 2
+        checkpoint = getattr(record, "checkpoint_dir", None)  # a RunRecord's checkpoints/ (resumable run)
         comparison = kmc_study(s, lambda k, total: progress(f"mean field vs lattice kMC ({k}/{total} pressures)",
-                                                            stage, stages))
+                                                            stage, stages), checkpoint=checkpoint)
 
     progress("figures and record", stages - 1, stages)
     species = mechanism.surface_species

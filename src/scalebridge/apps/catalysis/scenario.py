@@ -161,7 +161,10 @@ class Kmc(BaseModel):
 
     ``hop_rate`` is the total hop rate of an isolated adsorbate (1/s); ``events``
     the kMC events per sweep point (a fifth of them warm-up); ``n_sigma`` how many
-    standard errors mark a disagreement.
+    standard errors mark a disagreement. A run with a record (``scalebridge run``)
+    checkpoints the study after every sweep point and, within a point, every
+    ``checkpoint_every_events`` events, so ``scalebridge run --resume`` continues a
+    killed run (see ``docs/fault_tolerance.md``).
     """
 
     model_config = STRICT
@@ -172,6 +175,7 @@ class Kmc(BaseModel):
     events: int = Field(1_000_000, ge=1000, le=10**11)
     n_sigma: float = Field(3.0, gt=0)
     seed: int = 0
+    checkpoint_every_events: int = Field(1_000_000, ge=1000, le=10**11)
 
 
 class Scenario(ScenarioHeader):

@@ -28,8 +28,10 @@ path-dependent materials are integrated from the last converged state).
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
@@ -37,6 +39,7 @@ import scipy.sparse as sp
 import skfem
 from scipy.sparse.linalg import splu
 
+from ...core.checkpoint import load_checkpoint, save_checkpoint
 from ...core.errors import ConvergenceError, InputError
 from .macro_bc import boundary_data
 from .macro_engine import PROBLEMS, Engine, MacroStep, StepFailed
@@ -81,6 +84,9 @@ class MacroSolution:
         Seconds in ``material``, ``assembly``, ``solve`` and ``total``; ``material_calls``.
     basis : skfem.Basis
         The (scalar or vector) basis of ``u``.
+    problem : str
+    resumed_from : int
+        Converged (sub)steps restored from a checkpoint (0: the run started from scratch).
     """
 
     u: np.ndarray
@@ -98,6 +104,7 @@ class MacroSolution:
     timings: dict
     basis: Any = field(repr=False)
     problem: str = "conduction"
+    resumed_from: int = 0
 
 
 def _load_path(load_steps) -> np.ndarray:
@@ -114,7 +121,9 @@ def _load_path(load_steps) -> np.ndarray:
 def solve_macro(mesh: skfem.Mesh, problem: str, material: Callable, *, dirichlet: dict | None = None,
                 neumann: dict | None = None, load_steps=1, newton_tol: float = 1e-10, max_newton: int = 25,
                 line_search: bool = True, max_cutbacks: int = 5, state: Any = None,
-                commit: Callable | None = None, progress: Callable | None = None) -> MacroSolution:
+                commit: Callable | None = None, progress: Callable | None = None,
+                checkpoint: str | Path | None = None, checkpoint_every: int = 1,
+                resume: bool | str | Path = False) -> MacroSolution:
     r"""Solve a nonlinear macro conduction or small-strain mechanics problem by Newton–Raphson.
 
     At every load factor :math:`\lambda` find :math:`u` (with :math:`u = \lambda\bar u`
@@ -176,11 +185,43 @@ def solve_macro(mesh: skfem.Mesh, problem: str, material: Callable, *, dirichlet
         ``commit(new_state)``, called once after every converged (sub)step.
     progress : callable, optional
         ``progress(info)`` after every converged step, info a dict with ``load_factor``,
-        ``iterations``, ``residual``.
+        ``iterations``, ``residual`` and ``u`` (the converged field; do not modify it).
+    checkpoint : path, optional
+        Write the converged state to this file after every ``checkpoint_every``
+        converged (sub)steps and once at the end (format below).
+    checkpoint_every : int
+        Converged (sub)steps between checkpoints (>= 1).
+    resume : bool or path
+        ``True``: continue from ``checkpoint`` if that file exists (else start from
+        scratch, so the same call serves the first run and every restart); a path:
+        continue from that checkpoint file. The restored committed state replaces
+        ``state`` and is passed to ``commit`` once; ``progress`` is not replayed. A
+        resumed run gives results bitwise identical to an uninterrupted one.
 
     Returns
     -------
     MacroSolution
+
+    Notes
+    -----
+    Checkpoint format: a :func:`scalebridge.core.checkpoint.save_checkpoint` file of
+    kind ``"solve_macro"`` (written atomically: temporary file, then ``os.replace``),
+    whose payload is a dict with
+
+    * ``fingerprint``: problem, dof and point counts, load path, Newton settings and
+      SHA-1 digests of the mesh and the boundary data; a checkpoint of another
+      problem is refused (InputError);
+    * the loop position: ``target_index`` (load path entry being approached),
+      ``load_factor``, ``increment`` and ``cutback_level`` (the current cut-back);
+    * the converged state: ``u``, ``last`` = (gradients, fluxes, tangents, field
+      tangents, committed material state, residual vector) at the last converged
+      step (the next predictor starts from it), ``scale`` (the force scale of the
+      convergence test);
+    * the history: ``load_factors``, ``iterations``, ``residuals``, ``failures``,
+      ``cutbacks``, ``steps``, ``complete``;
+    * ``material``: what ``material.get_checkpoint_state()`` returned, if the
+      material callback has that method (e.g. the state of a random generator);
+      restored with ``material.set_checkpoint_state(...)``.
 
     Raises
     ------
@@ -200,16 +241,49 @@ def solve_macro(mesh: skfem.Mesh, problem: str, material: Callable, *, dirichlet
             raise InputError(f"{name}: got {value!r}, expected {'> 0' if low == 0.0 else f'>= {low}'}")
     free = np.setdiff1d(np.arange(engine.basis.N), bc.dofs)
     settings = dict(tol=newton_tol, max_newton=int(max_newton), line_search=line_search, scale=0.0)
+    every, source = _checkpoint_options(checkpoint, checkpoint_every, resume)
+    fingerprint = _fingerprint(mesh, problem, engine, bc, path, settings, max_cutbacks)
 
     u, lam, committed = np.zeros(engine.basis.N), 0.0, state
     factors, iterations, histories, failures, cutbacks = [], [], [], [], 0
-    try:  # the unloaded reference point: the tangent of the first predictor
-        g, q, C, Cu, _ = engine.evaluate(u, committed, 0, 0.0, 0)
-    except StepFailed as exc:
-        raise ConvergenceError(f"solve_macro ({problem}): material at the unloaded state: {exc}") from None
-    last = (g, q, C, Cu, committed, engine.internal_force(q))
-    for target in path:
-        full, level = target - lam, 0
+    start, full, level, resumed_from = 0, None, 0, 0
+    if source is not None:
+        saved = load_checkpoint(source, "solve_macro")
+        if saved["fingerprint"] != fingerprint:
+            diff = sorted(k for k in fingerprint if saved["fingerprint"].get(k) != fingerprint[k])
+            raise InputError(f"solve_macro resume: checkpoint {source} belongs to another problem "
+                             f"(differs in {diff})")
+        u, lam, last, settings["scale"] = saved["u"], saved["load_factor"], saved["last"], saved["scale"]
+        factors, iterations, histories = saved["load_factors"], saved["iterations"], saved["residuals"]
+        failures, cutbacks = saved["failures"], saved["cutbacks"]
+        start, full, level, resumed_from = saved["target_index"], saved["increment"], saved["cutback_level"], \
+            saved["steps"]
+        committed = last[4]
+        if saved.get("material") is not None and hasattr(material, "set_checkpoint_state"):
+            material.set_checkpoint_state(saved["material"])
+        if commit is not None:
+            commit(committed)
+    else:
+        try:  # the unloaded reference point: the tangent of the first predictor
+            g, q, C, Cu, _ = engine.evaluate(u, committed, 0, 0.0, 0)
+        except StepFailed as exc:
+            raise ConvergenceError(f"solve_macro ({problem}): material at the unloaded state: {exc}") from None
+        last = (g, q, C, Cu, committed, engine.internal_force(q))
+
+    def save(index, complete):
+        payload = dict(fingerprint=fingerprint, target_index=index, load_factor=lam, increment=full,
+                       cutback_level=level, u=u, last=last, scale=settings["scale"], load_factors=factors,
+                       iterations=iterations, residuals=histories, failures=failures, cutbacks=cutbacks,
+                       steps=len(factors), complete=complete,
+                       material=material.get_checkpoint_state() if hasattr(material, "get_checkpoint_state")
+                       else None)
+        save_checkpoint(checkpoint, "solve_macro", payload)
+
+    saved_at = len(factors)
+    for i in range(start, len(path)):
+        target = path[i]
+        if i != start or full is None:
+            full, level = target - lam, 0
         while lam != target:
             increment = full / 2.0 ** level
             trial = target if abs(target - lam) <= abs(increment) * (1 + 1e-12) else lam + increment
@@ -231,8 +305,13 @@ def solve_macro(mesh: skfem.Mesh, problem: str, material: Callable, *, dirichlet
             factors.append(lam)
             iterations.append(len(history) - 1)
             histories.append(np.array(history))
+            if checkpoint is not None and len(factors) - saved_at >= every:
+                save(i, False)
+                saved_at = len(factors)
             if progress is not None:
-                progress({"load_factor": lam, "iterations": len(history) - 1, "residual": history[-1]})
+                progress({"load_factor": lam, "iterations": len(history) - 1, "residual": history[-1], "u": u})
+    if checkpoint is not None:
+        save(len(path), True)
     g, q, _, _, _ = last[:5]
     residual = last[5]
     reactions = {}
@@ -243,7 +322,41 @@ def solve_macro(mesh: skfem.Mesh, problem: str, material: Callable, *, dirichlet
     return MacroSolution(u=u, load_factors=np.array(factors), iterations=np.array(iterations, dtype=int),
                          residuals=histories, reactions=reactions, gradients=g, fluxes=q, points=engine.x,
                          weights=engine.weights, state=committed, cutbacks=cutbacks, failures=failures,
-                         timings=dict(engine.timings), basis=engine.basis, problem=problem)
+                         timings=dict(engine.timings), basis=engine.basis, problem=problem,
+                         resumed_from=resumed_from)
+
+
+def _checkpoint_options(checkpoint, every, resume):
+    """Validated ``(checkpoint_every, file to resume from or None)``."""
+    if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
+        raise InputError(f"checkpoint_every: expected an integer >= 1 (converged steps), got {every!r}")
+    if resume is False or resume is None:
+        return int(every), None
+    if resume is True:
+        if checkpoint is None:
+            raise InputError("resume=True needs checkpoint=<file> (the checkpoint to continue from)")
+        return int(every), (Path(checkpoint) if Path(checkpoint).exists() else None)
+    if not isinstance(resume, (str, Path)) or not Path(resume).exists():
+        raise InputError(f"resume: expected True, False or an existing checkpoint file, got {resume!r}")
+    return int(every), Path(resume)
+
+
+def _digest(*arrays) -> str:
+    h = hashlib.sha1()
+    for a in arrays:
+        a = np.ascontiguousarray(a)
+        h.update(str((a.dtype, a.shape)).encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+def _fingerprint(mesh, problem, engine, bc, path, settings, max_cutbacks) -> dict:
+    """What must agree between a checkpoint and the run resuming from it."""
+    return {"problem": problem, "dofs": int(engine.basis.N), "points": int(engine.n_points),
+            "load_path": path.tolist(), "newton_tol": float(settings["tol"]),
+            "max_newton": settings["max_newton"], "line_search": bool(settings["line_search"]),
+            "max_cutbacks": int(max_cutbacks), "mesh": _digest(mesh.p, mesh.t),
+            "boundary": _digest(bc.dofs, bc.values, bc.load)}
 
 
 def _newton(engine: Engine, bc, free, u_prev, previous, lam_prev, lam, state, index, settings):
