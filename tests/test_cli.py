@@ -45,6 +45,25 @@ def test_check_fails_when_scales_collide(tmp_path, capsys):
     assert "scales collide" in capsys.readouterr().out
 
 
+def test_check_json_names_the_failing_bridge_and_exits_1(tmp_path, capsys):
+    path = write_variant(tmp_path, lambda raw: raw["pellet"].update(radius="5 cm"))
+    assert main(["check", str(path), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    (failed,) = [c for c in report["checks"] if not c["passed"]]
+    assert report["passed"] is False and failed["data"]["coarse"] == "reactor"
+    assert failed["data"]["recommendation"] == "scales collide"
+
+
+def test_describe_formats_jsonld_and_markdown(capsys):
+    pytest.importorskip("rdflib")
+    assert main(["describe", str(SHIPPED), "--format", "jsonld"]) == 0
+    card = json.loads(capsys.readouterr().out)
+    assert "emmo" in card["@context"] and card["@graph"]
+    assert main(["describe", str(SHIPPED), "--format", "markdown"]) == 0
+    page = capsys.readouterr().out
+    assert page.startswith("# Model card: ") and "## 4. Checks and validation" in page
+
+
 def _set_temperature(raw, value):
     raw["conditions"]["temperature"] = value
 

@@ -19,9 +19,10 @@ from rich.text import Text
 from .apps import APPS, load_app
 from .core.checks import run_checks
 from .core.describe import describe
+from .model_card import model_card_jsonld, model_card_markdown
 from .core.errors import ConvergenceError, InputError, ScalebridgeError
 from .figures import scale_map
-from .records import RunRecord, unfinished_records
+from .records import RunRecord, to_jsonable, unfinished_records
 from .reduction.archive import load_surrogate
 from .scenario import LoadedScenario, load_scenario
 
@@ -92,6 +93,16 @@ def _run(scenario: LoadedScenario, output: Path, console: Console, resume: str |
     return EXIT_OK
 
 
+def _report_checks(checks, as_json: bool, console: Console, title: str = "Checks (no solve)") -> int:
+    """Print check results (a table, or JSON with the offending model and port in ``data``); exit 0 or 1."""
+    if as_json:
+        print(json.dumps({"passed": all(c.passed for c in checks), "checks": [to_jsonable(c.to_dict()) for c in checks]},
+                         indent=2))
+    else:
+        console.print(_checks_table(checks, title))
+    return EXIT_OK if all(c.passed for c in checks) else EXIT_CHECK_FAILED
+
+
 def _shipped(app_name: str | None = None) -> dict[str, Path]:
     found = {}
     for name in APPS if app_name is None else [app_name]:
@@ -104,11 +115,18 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="scalebridge", description="Build, run and verify multiscale models.")
     sub = p.add_subparsers(dest="command", required=True)
     for name, help_ in (("run", "solve a scenario and write a run record"),
-                        ("check", "units and scale-separation report, no solve; for a saved surrogate "
-                                  "(.npz) its fidelity checks"),
-                        ("describe", "the scenario's model tree as JSON")):
+                        ("check", "every check of the model tree without solving it (units, scale separation, "
+                                  "tangents, Hill-Mandel, conservation, patch tests, fidelity); for a saved "
+                                  "surrogate (.npz) its fidelity checks"),
+                        ("describe", "the scenario's model card: JSON, JSON-LD or MODA-style Markdown")):
         s = sub.add_parser(name, help=help_)
         s.add_argument("scenario", help="scenario YAML file" + (" or saved surrogate (.npz)" if name == "check" else ""))
+        if name == "check":
+            s.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
+        if name == "describe":
+            s.add_argument("--format", choices=("json", "jsonld", "markdown"), default="json",
+                           help="json (default): the model tree; jsonld: an RDF graph with EMMO/QUDT terms "
+                                "(needs scalebridge[cards]); markdown: a MODA-style page with the checks")
         if name == "run":
             s.add_argument("-o", "--output", default="runs", help="directory for run records (default: runs)")
             s.add_argument("--resume", nargs="?", const=LATEST, default=None, metavar="RECORD_DIR",
@@ -137,17 +155,21 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             return _run(load_scenario(_shipped("catalysis")["catalysis/co_oxidation"]), Path(args.output), console)
         if args.command == "check" and Path(args.scenario).suffix == SURROGATE_SUFFIX:
-            checks = run_checks(load_surrogate(args.scenario))
-            console.print(_checks_table(checks, "Fidelity checks (surrogate only, no fine solve)"))
-            return EXIT_OK if all(c.passed for c in checks) else EXIT_CHECK_FAILED
+            return _report_checks(run_checks(load_surrogate(args.scenario)), args.json, console,
+                                  "Fidelity checks (surrogate only, no fine solve)")
         scenario = load_scenario(args.scenario)
         if args.command == "describe":
-            print(json.dumps(describe(scenario.app.build(scenario.config)), indent=2))
+            model = scenario.app.build(scenario.config)
+            doc = describe(model)
+            if args.format == "jsonld":
+                print(json.dumps(model_card_jsonld(doc), indent=2))
+            elif args.format == "markdown":
+                print(model_card_markdown(doc, run_checks(model), title=scenario.name), end="")
+            else:
+                print(json.dumps(doc, indent=2, allow_nan=False))
             return EXIT_OK
         if args.command == "check":
-            checks = run_checks(scenario.app.build(scenario.config))
-            console.print(_checks_table(checks))
-            return EXIT_OK if all(c.passed for c in checks) else EXIT_CHECK_FAILED
+            return _report_checks(run_checks(scenario.app.build(scenario.config)), args.json, console)
         return _run(scenario, Path(args.output), console, args.resume)
     except ConvergenceError as exc:
         err.print(Text.assemble(("numerical failure: ", "red"), str(exc)), soft_wrap=True)

@@ -38,7 +38,7 @@ from .core.checkpoint import atomic_write
 from .core.errors import InputError
 from .report import write_report
 
-__all__ = ["RunRecord", "package_versions", "unfinished_records"]
+__all__ = ["RunRecord", "package_versions", "unfinished_records", "to_jsonable"]
 
 #: Statuses of a record that ``reopen`` accepts (a killed run stays "running").
 RESUMABLE = ("running", "failed")
@@ -58,11 +58,12 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def _jsonable(value: Any) -> Any:
+def to_jsonable(value: Any) -> Any:
+    """Plain JSON data of ``value``: arrays as lists, NumPy scalars as numbers, non-finite floats as strings."""
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [to_jsonable(v) for v in value]
     if isinstance(value, np.ndarray):
         return value.tolist()
     if isinstance(value, np.generic):
@@ -128,7 +129,7 @@ class RunRecord:
         if meta.get("status") not in RESUMABLE:
             raise InputError(f"--resume {path}: the run is {meta.get('status')!r}; only a killed (status "
                              f"'running') or failed run can be resumed")
-        if inputs is not None and _jsonable(inputs) != meta.get("inputs"):
+        if inputs is not None and to_jsonable(inputs) != meta.get("inputs"):
             raise InputError(f"--resume {path}: the record was started from another scenario "
                              f"({meta.get('name')!r}); resume it with the scenario it was started from")
         record = cls.__new__(cls)
@@ -148,7 +149,7 @@ class RunRecord:
         return self.path / "checkpoints"
 
     def _write_meta(self) -> None:
-        text = json.dumps(_jsonable(self.meta), indent=2)
+        text = json.dumps(to_jsonable(self.meta), indent=2)
         atomic_write(self.path / "run.json", lambda f: f.write(text), binary=False)
 
     @contextmanager
