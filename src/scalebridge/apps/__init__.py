@@ -20,7 +20,8 @@ from ..core.errors import InputError
 __all__ = ["APPS", "load_app"]
 
 #: App name -> importable module.
-APPS = {"catalysis": "scalebridge.apps.catalysis", "composites": "scalebridge.apps.composites"}
+APPS = {"catalysis": "scalebridge.apps.catalysis", "composites": "scalebridge.apps.composites",
+        "fracture": "scalebridge.apps.fracture", "battery": "scalebridge.apps.battery"}
 
 
 def load_app(name: str) -> ModuleType:

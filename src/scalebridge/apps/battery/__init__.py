@@ -45,16 +45,34 @@ Mesh
     :class:`Mesh` (``negative``, ``separator``, ``positive``, ``particle`` cells;
     default 20/20/20/20 = PyBaMM's default, 961 DFN states).
 
+The app (``scalebridge run`` of ``app: battery`` scenarios, see docs/battery.md, "The battery app")
+    :class:`Scenario` (schema), :func:`build` (model tree, nothing solved), :func:`run`
+    (solve, fill a run record), :func:`summary_table`, ``SCENARIOS`` (shipped files);
+    :mod:`.electrothermal` (staggered DFN <-> lumped / x-resolved energy balance),
+    :mod:`.transport_from_microstructure` (eps/tau of an image -> DFN parameters).
+
 Laws used (:mod:`scalebridge.laws.electrochemistry`): Butler–Volmer, exchange-current
 density, concentrated-solution current and flux, Bruggeman, Arrhenius factors, heat
 sources, tabulated OCPs.
 """
 
+from importlib import resources
+from pathlib import Path
+
 from .base import CellSolution, Mesh
+from .chain import build
 from .dfn import DFN
 from .parameters import PARAMETER_SETS, parameter_set
 from .profiles import ConstantCurrent, ConstantVoltage, DriveCycle, Protocol, Rest
+from .report import summary_table
+from .run import run
+from .scenario import Scenario
 from .spme import SPM, SPMe
 
 __all__ = ["DFN", "SPMe", "SPM", "Mesh", "CellSolution", "ConstantCurrent", "ConstantVoltage", "Rest",
-           "DriveCycle", "Protocol", "parameter_set", "PARAMETER_SETS"]
+           "DriveCycle", "Protocol", "parameter_set", "PARAMETER_SETS", "Scenario", "build", "run", "summary_table",
+           "SCENARIOS"]
+
+#: Shipped scenario files by name.
+SCENARIOS = {p.stem: Path(str(p)) for p in resources.files(__package__).joinpath("scenarios").iterdir()
+             if p.name.endswith(".yaml")}
