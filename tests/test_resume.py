@@ -227,3 +227,71 @@ def test_kmc_scenario_killed_with_sigkill_resumes_its_record_bitwise(tmp_path, c
     assert "the run is 'finished'" in capsys.readouterr().err
     assert main(["run", str(scenario), "-o", str(tmp_path / "none"), "--resume"]) == 2
     assert "no unfinished" in capsys.readouterr().err
+
+
+class _Interrupted(Exception):
+    """Stands in for a kill: raised by a model after a set number of evaluations."""
+
+
+def test_uq_ensemble_interrupted_resumes_from_its_checkpoint_identically(tmp_path):
+    """A Monte Carlo ensemble stopped after 3 of 8 blocks resumes: only the 5 missing blocks are evaluated
+    and the samples, moments and standard errors equal the uninterrupted run's bitwise."""
+    from scalebridge.core import FunctionModel, Port, Scale
+    from scalebridge.uq import Normal, Uncertain, propagate
+
+    calls = {"n": 0, "stop_after": None}
+
+    def f(x):
+        calls["n"] += 1
+        if calls["stop_after"] is not None and calls["n"] > calls["stop_after"]:
+            raise _Interrupted
+        return {"y": np.sin(x) + 0.1 * x ** 2}
+
+    model = FunctionModel(f, {"x": Port("")}, {"y": Port("")}, Scale(1, 1), "ensemble member")
+    inputs = [Uncertain("x", Normal(0.5, 0.3))]
+    whole = propagate(model, inputs, "mc", n=800, seed=4, chunk_size=25, checkpoint_every=100)
+    path = tmp_path / "ensemble.ckpt"
+    calls.update(n=0, stop_after=3 * 4)                   # 4 chunks of 25 per block of 100
+    with pytest.raises(_Interrupted):
+        propagate(model, inputs, "mc", n=800, seed=4, chunk_size=25, checkpoint=path, checkpoint_every=100)
+    assert load_checkpoint(path, "uq_ensemble")["done"] == 300
+    calls.update(n=0, stop_after=None)
+    resumed = propagate(model, inputs, "mc", n=800, seed=4, chunk_size=25, checkpoint=path, checkpoint_every=100)
+    assert calls["n"] == 5 * 4
+    np.testing.assert_array_equal(resumed.outputs["y"], whole.outputs["y"])
+    assert resumed.mean["y"] == whole.mean["y"] and resumed.std_standard_error["y"] == whole.std_standard_error["y"]
+    with pytest.raises(InputError, match="another ensemble"):
+        propagate(model, inputs, "mc", n=800, seed=5, chunk_size=25, checkpoint=path, checkpoint_every=100)
+
+
+def test_projective_integration_interrupted_resumes_identically(tmp_path):
+    """Stochastic fine model (random-walk decay, 4 replicas): a projective integration stopped after its
+    second checkpoint resumes with the stepper's replica seeds where they were, and every coarse state,
+    step and fine-step count equals the uninterrupted run's."""
+    from scalebridge.coupling.equation_free import CoarseTimeStepper, projective_integrate
+    from scalebridge.solvers.random_walk import RandomWalk
+
+    rw = RandomWalk(1.0, 1.0, 1e-3, n_bins=4, weight=1e-3, boundary="periodic", decay_rate=5.0)
+
+    def stepper(stop_after=None):
+        calls = {"n": 0}
+
+        def lift(u, rng):
+            calls["n"] += 1
+            if stop_after is not None and calls["n"] > stop_after:
+                raise _Interrupted
+            return rw.particles(u, rng)
+
+        return CoarseTimeStepper(rw, lift, rw.concentration, dt=rw.time_step, burst_steps=10, replicas=4, seed=11)
+
+    options = dict(projective_step=0.02, method="rk2")
+    whole = projective_integrate(stepper(), np.ones(4), 0.3, **options)
+    path = tmp_path / "projective.ckpt"
+    with pytest.raises(_Interrupted):
+        projective_integrate(stepper(stop_after=4 * 5), np.ones(4), 0.3, checkpoint=path, **options)
+    done = load_checkpoint(path, "projective_integration")["state"][4]
+    assert 0 < done < whole.steps
+    resumed = projective_integrate(stepper(), np.ones(4), 0.3, checkpoint=path, **options)
+    np.testing.assert_array_equal(resumed.t, whole.t)
+    np.testing.assert_array_equal(resumed.u, whole.u)
+    assert resumed.fine_steps == whole.fine_steps and resumed.steps == whole.steps

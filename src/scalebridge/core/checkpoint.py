@@ -16,14 +16,17 @@ checkpoints that you (or your own runs) wrote.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 from pathlib import Path
 from typing import Any, Callable
 
+import numpy as np
+
 from .errors import InputError
 
-__all__ = ["FORMAT", "VERSION", "atomic_write", "save_checkpoint", "load_checkpoint"]
+__all__ = ["FORMAT", "VERSION", "atomic_write", "save_checkpoint", "load_checkpoint", "array_digest"]
 
 FORMAT = "scalebridge-checkpoint"
 VERSION = 1
@@ -89,3 +92,13 @@ def load_checkpoint(path: str | Path, kind: str) -> Any:
         raise InputError(f"checkpoint {path}: format version {document['version']} is newer than this "
                          f"scalebridge reads ({VERSION})")
     return document["payload"]
+
+
+def array_digest(*arrays) -> str:
+    """SHA-1 of the dtypes, shapes and bytes of ``arrays``: what a resumed run must share with the checkpoint."""
+    h = hashlib.sha1()
+    for a in arrays:
+        a = np.ascontiguousarray(a)
+        h.update(str((a.dtype, a.shape)).encode())
+        h.update(a.tobytes())
+    return h.hexdigest()

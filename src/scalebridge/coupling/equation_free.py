@@ -56,9 +56,11 @@ problems. J. Comput. Appl. Math. 201, 258.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from ..core.checkpoint import array_digest, load_checkpoint, save_checkpoint
 from ..core.errors import ConvergenceError, InputError
 from .coarse_stepper import (CoarseDerivative, CoarseTimeStepper, FineDynamics, _coarse_state, as_dynamics,
                              cell_average, conservative_interpolation)
@@ -123,7 +125,8 @@ def projective_amplification(lam, burst_time: float, projective_step: float, met
 
 def projective_integrate(stepper: CoarseTimeStepper, u0, t_end: float, *, projective_step: float,
                          method: str = "forward_euler", tol: float | None = None, max_step: float | None = None,
-                         min_step: float | None = None, t0: float = 0.0, max_steps: int = 100_000) -> ProjectiveResult:
+                         min_step: float | None = None, t0: float = 0.0, max_steps: int = 100_000,
+                         checkpoint: str | Path | None = None, checkpoint_every: int = 1) -> ProjectiveResult:
     r"""Coarse projective integration of ``stepper`` from ``u0`` at ``t0`` to ``t_end`` (module docstring).
 
     Parameters
@@ -145,6 +148,13 @@ def projective_integrate(stepper: CoarseTimeStepper, u0, t_end: float, *, projec
         Initial time (s).
     max_steps : int
         Bound on accepted + rejected steps.
+    checkpoint : path, optional
+        Save the integration (time, coarse state and slope, step size, history, the
+        stepper's counters, which fix its replica seeds) every ``checkpoint_every``
+        accepted steps, atomically (kind ``"projective_integration"``,
+        :mod:`scalebridge.core.checkpoint`); if the file exists, resume from it. The
+        fine model is re-lifted from the coarse state at every burst, so a resumed run
+        is identical to an uninterrupted one.
 
     Returns
     -------
@@ -168,12 +178,27 @@ def projective_integrate(stepper: CoarseTimeStepper, u0, t_end: float, *, projec
         raise InputError(f"t_end: got {t_end!r}, expected a finite time > t0 = {t0}")
     max_step = 100.0 * projective_step if max_step is None else float(max_step)
     min_step = projective_step / 1000.0 if min_step is None else float(min_step)
+    if int(checkpoint_every) != checkpoint_every or checkpoint_every < 1:
+        raise InputError(f"checkpoint_every: got {checkpoint_every!r}, expected an integer >= 1 (accepted steps)")
     start = stepper.statistics["fine_steps"]
     tau, dt = stepper.burst_time, stepper.dt
     t, u = float(t0), _coarse_state(u0)
     ts, us, sizes, errors = [t], [u], [], []
     step, rejected, accepted = float(projective_step), 0, 0
-    d = stepper.derivative(u)
+    digest = {"method": method, "t0": t, "t_end": float(t_end), "projective_step": float(projective_step),
+              "tol": tol, "max_step": max_step, "min_step": min_step, "u0": array_digest(u),
+              "stepper": [stepper.dt, stepper.healing_steps, stepper.burst_steps, stepper.replicas,
+                          stepper.common_random_numbers, stepper.fit_degree, str(stepper._entropy)]}
+    if checkpoint is not None and Path(checkpoint).exists():
+        saved = load_checkpoint(checkpoint, "projective_integration")
+        if saved["digest"] != digest:
+            raise InputError(f"checkpoint {checkpoint}: written for another projective integration (method, times, "
+                             "initial state or stepper settings differ); remove it or give another path")
+        t, u, d, step, accepted, rejected, ts, us, sizes, errors, fine = saved["state"]
+        stepper.statistics.update(saved["statistics"])
+        start = stepper.statistics["fine_steps"] - fine
+    else:
+        d = stepper.derivative(u)
     while t_end - t > 1e-12 * max(abs(t_end), 1.0):
         if accepted + rejected >= max_steps:
             return _result(ts, us, False, f"max_steps = {max_steps} reached at t = {t:g} s", stepper, start,
@@ -206,6 +231,11 @@ def projective_integrate(stepper: CoarseTimeStepper, u0, t_end: float, *, projec
         ts.append(t), us.append(u), sizes.append(jump), errors.append(err)
         if tol is not None:
             step = min(max_step, jump * min(2.0, max(0.2, 0.9 * np.sqrt(tol / max(err, 1e-300)))))
+        if checkpoint is not None and accepted % int(checkpoint_every) == 0:
+            save_checkpoint(checkpoint, "projective_integration", {
+                "digest": digest, "statistics": dict(stepper.statistics),
+                "state": (t, u, d, step, accepted, rejected, ts, us, sizes, errors,
+                          stepper.statistics["fine_steps"] - start)})
     return _result(ts, us, True, "reached t_end", stepper, start, accepted, rejected, sizes, errors, method)
 
 

@@ -39,10 +39,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import comb
+from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 
+from ..core.checkpoint import array_digest, load_checkpoint, save_checkpoint
 from ..core.errors import ConvergenceError, InputError
 from ..core.executors import evaluate_in_chunks
 from ..core.model import Model
@@ -80,21 +82,43 @@ def bind(model: Model, uncertain: UncertainInputs | Iterable[Uncertain], fixed_i
 
 
 def evaluate_checked(model: Model, inputs: Mapping[str, np.ndarray], executor=None, chunk_size: int | None = None,
-                     progress: Progress | None = None) -> dict[str, np.ndarray]:
+                     progress: Progress | None = None, checkpoint: str | Path | None = None,
+                     checkpoint_every: int | None = None) -> dict[str, np.ndarray]:
     """Evaluate a batch through the executor; raise :class:`ConvergenceError` on non-finite outputs.
 
-    With ``progress``, the batch is run in about ten blocks and ``progress(done, total)``
-    is called after each.
+    With ``progress`` or ``checkpoint``, the batch is run in blocks (``checkpoint_every``
+    samples, default about a tenth, rounded up to whole chunks) and ``progress(done,
+    total)`` is called after each. With ``checkpoint`` (a path) the outputs of the
+    finished blocks are saved atomically after each block (kind ``"uq_ensemble"``,
+    :mod:`scalebridge.core.checkpoint`); a later call with the same path, model name and
+    inputs (compared by digest) resumes after the last saved block, so an ensemble
+    killed midway loses at most one block and finishes with identical outputs.
     """
     n = len(next(iter(inputs.values())))
     blocks = [(0, n)]
-    if progress is not None:
-        step = max(int(chunk_size or 1), -(-n // 10))
+    if progress is not None or checkpoint is not None:
+        step = int(checkpoint_every) if checkpoint_every else max(int(chunk_size or 1), -(-n // 10))
+        if step < 1:
+            raise InputError(f"evaluate_checked: checkpoint_every must be a positive number of samples, got "
+                             f"{checkpoint_every!r}")
         step = -(-step // int(chunk_size or 1)) * int(chunk_size or 1)
         blocks = [(i, min(i + step, n)) for i in range(0, n, step)]
-    parts = []
+    parts, done = [], 0
+    if checkpoint is not None:
+        digest = {"model": model.name, "keys": sorted(inputs), "n": n, "blocks": blocks,
+                  "inputs": array_digest(*(np.asarray(inputs[k]) for k in sorted(inputs)))}
+        if Path(checkpoint).exists():
+            saved = load_checkpoint(checkpoint, "uq_ensemble")
+            if saved["digest"] != digest:
+                raise InputError(f"checkpoint {checkpoint}: written for another ensemble (model, inputs or blocks "
+                                 "differ); remove it or give another path")
+            parts, done = saved["parts"], saved["done"]
     for start, stop in blocks:
+        if stop <= done:
+            continue
         parts.append(evaluate_in_chunks(model, {k: v[start:stop] for k, v in inputs.items()}, executor, chunk_size))
+        if checkpoint is not None:
+            save_checkpoint(checkpoint, "uq_ensemble", {"digest": digest, "done": stop, "parts": parts})
         if progress is not None:
             progress(stop, n)
     outputs = {k: np.concatenate([p[k] for p in parts]) for k in model.outputs}
@@ -195,7 +219,7 @@ def _sampled(method, y_all, replicates):
     return final, history
 
 
-def _chaos(reduced, bound, order, rule, n, seed, executor, chunk_size, progress):
+def _chaos(reduced, bound, order, rule, n, seed, executor, chunk_size, progress, checkpoint=None, every=None):
     """Fit a PCE of ``reduced`` over ``bound`` (in standardised inputs) by regression or quadrature."""
     chaospy = require("chaospy", extra="surrogates")
     marginals = bound.chaospy_marginals()
@@ -214,7 +238,7 @@ def _chaos(reduced, bound, order, rule, n, seed, executor, chunk_size, progress)
         x = standard.physical(xi)
     else:
         raise InputError(f"unknown PCE rule {rule!r}; use 'regression' or 'quadrature'")
-    y = evaluate_checked(reduced, x, executor, chunk_size, progress)
+    y = evaluate_checked(reduced, x, executor, chunk_size, progress, checkpoint, every)
     surrogate.fit(xi, y, weights=weights)
     if not np.all(np.isfinite(surrogate.coefficients)):
         raise ConvergenceError(f"polynomial chaos of model {reduced.name!r}, order {order}: non-finite coefficients")
@@ -227,7 +251,8 @@ def _chaos(reduced, bound, order, rule, n, seed, executor, chunk_size, progress)
 def propagate(model: Model, uncertain: UncertainInputs | Iterable[Uncertain], method: str = "mc",
               n: int | None = None, seed=0, *, order: int = 3, rule: str = "regression", replicates: int = 8,
               executor=None, chunk_size: int | None = None, fixed_inputs: Mapping[str, Any] | None = None,
-              outputs: Iterable[str] | None = None, progress: Progress | None = None) -> Propagation:
+              outputs: Iterable[str] | None = None, progress: Progress | None = None,
+              checkpoint: str | Path | None = None, checkpoint_every: int | None = None) -> Propagation:
     r"""Propagate input distributions through ``model`` (a Model or a chain).
 
     Parameters
@@ -256,6 +281,10 @@ def propagate(model: Model, uncertain: UncertainInputs | Iterable[Uncertain], me
         Outputs to study (default all).
     progress : callable, optional
         ``progress(done, total)`` after each block of evaluations.
+    checkpoint, checkpoint_every : optional
+        Save the finished evaluations to this file every ``checkpoint_every`` samples
+        and resume from it (:func:`evaluate_checked`): a killed ensemble restarted with
+        the same arguments finishes with identical results.
 
     Returns
     -------
@@ -285,7 +314,8 @@ def propagate(model: Model, uncertain: UncertainInputs | Iterable[Uncertain], me
     if method == "pce":
         if int(order) != order or order < 1:
             raise InputError(f"propagate: PCE order must be an integer >= 1, got {order!r}")
-        return _chaos(reduced, bound, int(order), rule, n, seed, executor, chunk_size, progress)
+        return _chaos(reduced, bound, int(order), rule, n, seed, executor, chunk_size, progress, checkpoint,
+                      checkpoint_every)
     n = 1024 if n is None else n
     if method == "mc":
         u = bound.unit_points(n, "mc", seed)
@@ -296,7 +326,7 @@ def propagate(model: Model, uncertain: UncertainInputs | Iterable[Uncertain], me
         rng = np.random.default_rng(seed) if not isinstance(seed, np.random.Generator) else seed
         u = np.concatenate([bound.unit_points(n // replicates, "qmc", rng) for _ in range(int(replicates))])
     x = bound.transform(u)
-    y = evaluate_checked(reduced, x, executor, chunk_size, progress)
+    y = evaluate_checked(reduced, x, executor, chunk_size, progress, checkpoint, checkpoint_every)
     final, history = _sampled(method, y, int(replicates))
     return Propagation(method, len(u), x, y, final["mean"], final["std"], final["mean_standard_error"],
                        final["std_standard_error"], history)
@@ -305,7 +335,8 @@ def propagate(model: Model, uncertain: UncertainInputs | Iterable[Uncertain], me
 def nested(model: Model, uncertain: UncertainInputs | Iterable[Uncertain], outer: str | int = "vertices",
            inner: int = 1024, *, method: str = "qmc", seed=0, executor=None, chunk_size: int | None = None,
            fixed_inputs: Mapping[str, Any] | None = None, outputs: Iterable[str] | None = None,
-           progress: Progress | None = None) -> dict[str, PBox]:
+           progress: Progress | None = None, checkpoint: str | Path | None = None,
+           checkpoint_every: int | None = None) -> dict[str, PBox]:
     r"""Double-loop propagation: the aleatoric distribution for every epistemic point.
 
     The outer loop runs over the epistemic inputs: ``outer="vertices"`` takes every
@@ -326,7 +357,7 @@ def nested(model: Model, uncertain: UncertainInputs | Iterable[Uncertain], outer
         Aleatoric samples per epistemic point (a power of 2 for ``method="qmc"``).
     method : {"qmc", "mc"}
         Sampling of the inner loop.
-    seed, executor, chunk_size, fixed_inputs, outputs, progress
+    seed, executor, chunk_size, fixed_inputs, outputs, progress, checkpoint, checkpoint_every
         As in :func:`propagate`.
 
     Returns
@@ -362,6 +393,6 @@ def nested(model: Model, uncertain: UncertainInputs | Iterable[Uncertain], outer
     inner_points = aleatoric.sample(inner, method, rng)
     x = {**{k: np.repeat(v, inner) for k, v in outer_points.items()},
          **{k: np.tile(v, n_outer) for k, v in inner_points.items()}}
-    y = evaluate_checked(reduced, x, executor, chunk_size, progress)
+    y = evaluate_checked(reduced, x, executor, chunk_size, progress, checkpoint, checkpoint_every)
     return {name: PBox(name, reduced.outputs[name].unit, values.reshape(n_outer, inner), outer_points)
             for name, values in y.items()}

@@ -28,7 +28,6 @@ path-dependent materials are integrated from the last converged state).
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +38,7 @@ import scipy.sparse as sp
 import skfem
 from scipy.sparse.linalg import splu
 
-from ...core.checkpoint import load_checkpoint, save_checkpoint
+from ...core.checkpoint import array_digest, load_checkpoint, save_checkpoint
 from ...core.errors import ConvergenceError, InputError
 from .macro_bc import boundary_data
 from .macro_engine import PROBLEMS, Engine, MacroStep, StepFailed
@@ -341,22 +340,13 @@ def _checkpoint_options(checkpoint, every, resume):
     return int(every), Path(resume)
 
 
-def _digest(*arrays) -> str:
-    h = hashlib.sha1()
-    for a in arrays:
-        a = np.ascontiguousarray(a)
-        h.update(str((a.dtype, a.shape)).encode())
-        h.update(a.tobytes())
-    return h.hexdigest()
-
-
 def _fingerprint(mesh, problem, engine, bc, path, settings, max_cutbacks) -> dict:
     """What must agree between a checkpoint and the run resuming from it."""
     return {"problem": problem, "dofs": int(engine.basis.N), "points": int(engine.n_points),
             "load_path": path.tolist(), "newton_tol": float(settings["tol"]),
             "max_newton": settings["max_newton"], "line_search": bool(settings["line_search"]),
-            "max_cutbacks": int(max_cutbacks), "mesh": _digest(mesh.p, mesh.t),
-            "boundary": _digest(bc.dofs, bc.values, bc.load)}
+            "max_cutbacks": int(max_cutbacks), "mesh": array_digest(mesh.p, mesh.t),
+            "boundary": array_digest(bc.dofs, bc.values, bc.load)}
 
 
 def _newton(engine: Engine, bc, free, u_prev, previous, lam_prev, lam, state, index, settings):
