@@ -21,7 +21,8 @@ __all__ = ["APPS", "load_app"]
 
 #: App name -> importable module.
 APPS = {"catalysis": "scalebridge.apps.catalysis", "composites": "scalebridge.apps.composites",
-        "fracture": "scalebridge.apps.fracture", "battery": "scalebridge.apps.battery"}
+        "fracture": "scalebridge.apps.fracture", "battery": "scalebridge.apps.battery",
+        "porous_flow": "scalebridge.apps.porous_flow", "multicomponent": "scalebridge.apps.multicomponent"}
 
 
 def load_app(name: str) -> ModuleType:
