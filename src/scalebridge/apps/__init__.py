@@ -22,7 +22,10 @@ __all__ = ["APPS", "load_app"]
 #: App name -> importable module.
 APPS = {"catalysis": "scalebridge.apps.catalysis", "composites": "scalebridge.apps.composites",
         "fracture": "scalebridge.apps.fracture", "battery": "scalebridge.apps.battery",
-        "porous_flow": "scalebridge.apps.porous_flow", "multicomponent": "scalebridge.apps.multicomponent"}
+        "porous_flow": "scalebridge.apps.porous_flow", "multicomponent": "scalebridge.apps.multicomponent",
+        "solidification": "scalebridge.apps.solidification", "climate": "scalebridge.apps.climate",
+        "plasma_wall": "scalebridge.apps.plasma_wall",
+        "nesting": "scalebridge.apps.nesting"}
 
 
 def load_app(name: str) -> ModuleType:
