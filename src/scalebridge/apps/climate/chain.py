@@ -80,7 +80,7 @@ class LearnedParameterisation:
         """
         if self.surrogate is None:
             t = self.training
-            options = {"degree": t.degree} if t.surrogate == "pce" else {}
+            options = {"degree": t.degree} if t.surrogate == "pce" else {"n_restarts": t.restarts}
             with threadpool_limits(1):                       # small dense matrices: BLAS threads only cost
                 self.surrogate = fit_surrogate(self.model, t.surrogate, self.bounds(), n=t.points, seed=self.seed,
                                                outputs=["albedo"], held_out=t.held_out,

@@ -54,7 +54,11 @@ class Season(BaseModel):
 
 
 class Training(BaseModel):
-    """Design of conditions for the parameterisation: bounds, points, surrogate, folds."""
+    """Design of conditions for the parameterisation: bounds, points, surrogate, folds.
+
+    ``restarts``: extra random starts of the GP's hyperparameter optimisation (a single
+    start can stop in a poor local optimum of the marginal likelihood); ``degree``: the PCE's.
+    """
 
     model_config = STRICT
     air_temperature: list[Temperature] = Field(min_length=2, max_length=2)
@@ -63,6 +67,7 @@ class Training(BaseModel):
     points: int = Field(128, ge=16, le=4096)
     held_out: int = Field(64, ge=0, le=4096)
     surrogate: Literal["gp", "pce"] = "gp"
+    restarts: int = Field(3, ge=0, le=20)
     degree: int = Field(5, ge=1, le=10)
     folds: int = Field(5, ge=2, le=20)
     relax_days: float = Field(8.0, gt=0)
