@@ -25,7 +25,9 @@ APPS = {"catalysis": "scalebridge.apps.catalysis", "composites": "scalebridge.ap
         "porous_flow": "scalebridge.apps.porous_flow", "multicomponent": "scalebridge.apps.multicomponent",
         "solidification": "scalebridge.apps.solidification", "climate": "scalebridge.apps.climate",
         "plasma_wall": "scalebridge.apps.plasma_wall",
-        "nesting": "scalebridge.apps.nesting"}
+        "nesting": "scalebridge.apps.nesting",
+        "bone": "scalebridge.apps.bone", "pharmacology": "scalebridge.apps.pharmacology",
+        "tendon": "scalebridge.apps.tendon"}
 
 
 def load_app(name: str) -> ModuleType:
