@@ -106,7 +106,7 @@ def _report_checks(checks, as_json: bool, console: Console, title: str = "Checks
 def _shipped(app_name: str | None = None) -> dict[str, Path]:
     found = {}
     for name in APPS if app_name is None else [app_name]:
-        for key, path in load_app(name).SCENARIOS.items():
+        for key, path in sorted(load_app(name).SCENARIOS.items()):
             found[f"{name}/{key}"] = path
     return found
 

@@ -20,14 +20,9 @@ from ..core.errors import InputError
 __all__ = ["APPS", "load_app"]
 
 #: App name -> importable module.
-APPS = {"catalysis": "scalebridge.apps.catalysis", "composites": "scalebridge.apps.composites",
-        "fracture": "scalebridge.apps.fracture", "battery": "scalebridge.apps.battery",
-        "porous_flow": "scalebridge.apps.porous_flow", "multicomponent": "scalebridge.apps.multicomponent",
-        "solidification": "scalebridge.apps.solidification", "climate": "scalebridge.apps.climate",
-        "plasma_wall": "scalebridge.apps.plasma_wall",
-        "nesting": "scalebridge.apps.nesting",
-        "bone": "scalebridge.apps.bone", "pharmacology": "scalebridge.apps.pharmacology",
-        "tendon": "scalebridge.apps.tendon"}
+APPS = {name: f"scalebridge.apps.{name}" for name in (
+    "catalysis", "composites", "fracture", "battery", "porous_flow", "multicomponent", "nesting",
+    "solidification", "climate", "plasma_wall", "bone", "pharmacology", "tendon")}
 
 
 def load_app(name: str) -> ModuleType:
