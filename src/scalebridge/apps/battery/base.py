@@ -131,6 +131,8 @@ class CellModel:
     """Base class of the cell models; see :class:`~.dfn.DFN` for the public API."""
 
     name = "cell"
+    #: ``linear_solver(J, c)`` for :func:`~.dae.solve_dae` (None: SuperLU on ``M - c J``)
+    linear_solver = None
 
     def __init__(self, parameters: dict | str = "Chen2020", mesh: Mesh | None = None):
         t0 = time.perf_counter()
@@ -299,7 +301,8 @@ class CellModel:
                 res = solve_dae(self.residual, self.jacobian, self.differential, t0, y, t1, te,
                                 rtol=rtol, atol=atol * scale, events=events,
                                 tstops=[t0 + s for s in seg.tstops], max_step=max_step,
-                                error_test=self.differential if seg.tstops else None)
+                                error_test=self.differential if seg.tstops else None,
+                                linear_solver=self.linear_solver)
             for key in ("steps", "rejected", "residuals", "jacobians", "factorisations"):
                 counters[key] += getattr(res, "n_" + key)
             if res.t.size:

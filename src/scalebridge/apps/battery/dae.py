@@ -1,8 +1,10 @@
 r"""Variable-order, variable-step NDF/BDF integrator for semi-explicit index-1 DAEs.
 
 Solves ``M y' = f(t, y)`` with a diagonal 0/1 mass matrix ``M`` (1 on differential
-rows, 0 on algebraic rows), a sparse analytic Jacobian ``J = df/dy`` and one sparse LU
-factorisation (SuperLU) of ``M - c J`` reused over many steps (modified Newton). It is
+rows, 0 on algebraic rows), a sparse analytic Jacobian ``J = df/dy`` and one
+factorisation of ``M - c J`` reused over many steps (modified Newton; SuperLU by
+default, or a model's own, e.g. the DFN's static condensation of its particles,
+:class:`~.assembly.ParticleCondensation`). It is
 the quasi-constant step-size numerical differentiation formulas of orders 1-5 in
 backward-difference form of Shampine & Reichelt (1997), with the mass-matrix / DAE
 extension of Shampine, Reichelt & Kierzenka (1999) (MATLAB's ``ode15s``):
@@ -35,7 +37,7 @@ Problems in Differential-Algebraic Equations", SIAM (1996) (consistent initialis
 
 from __future__ import annotations
 
-import warnings
+import math
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -99,13 +101,16 @@ def _difference_rescaling(order, factor):
     return np.cumprod(m, axis=0)
 
 
+_UNIT_RESCALING = [_difference_rescaling(k, 1.0) for k in range(MAX_ORDER + 1)]
+
+
 def _rescale(D, order, factor):
-    ru = _difference_rescaling(order, factor) @ _difference_rescaling(order, 1.0)
+    ru = _difference_rescaling(order, factor) @ _UNIT_RESCALING[order]
     D[: order + 1] = ru.T @ D[: order + 1]
 
 
 def _rms(x):
-    return float(np.sqrt(np.mean(x * x)))
+    return math.sqrt(x.dot(x) / x.size)
 
 
 def consistent_algebraic(residual, jacobian, algebraic, t, y, scale, tol=1e-10, max_iter=50):
@@ -131,14 +136,15 @@ def consistent_algebraic(residual, jacobian, algebraic, t, y, scale, tol=1e-10, 
     idx = np.flatnonzero(algebraic)
     if idx.size == 0:
         return y, 0, 0
-    nres = njac = 0
+    contiguous = idx[-1] - idx[0] + 1 == idx.size          # (then a slice: cheaper than fancy indexing)
+    f = residual(t, y)
+    nres, njac = 1, 0
     for _ in range(max_iter):
-        f = residual(t, y)
-        nres += 1
         J = jacobian(t, y).tocsc()
         njac += 1
         try:
-            step = splu(J[idx][:, idx].tocsc()).solve(-f[idx])
+            J_aa = J[idx[0]: idx[-1] + 1, idx[0]: idx[-1] + 1] if contiguous else J[idx][:, idx]
+            step = splu(J_aa.tocsc()).solve(-f[idx])
         except RuntimeError as exc:
             raise ConvergenceError(f"consistent initialisation: singular algebraic Jacobian ({exc})") from exc
         if not np.all(np.isfinite(step)):
@@ -154,7 +160,7 @@ def consistent_algebraic(residual, jacobian, algebraic, t, y, scale, tol=1e-10, 
             if np.all(np.isfinite(ft)) and np.linalg.norm(ft[idx]) <= (1 - 1e-4 * alpha) * f0:
                 break
             alpha *= 0.5
-        y = trial
+        y, f = trial, ft
         if np.max(np.abs(alpha * step) / scale[idx]) < tol:
             return y, nres, njac
     raise ConvergenceError(f"consistent initialisation: Newton did not converge in {max_iter} iterations "
@@ -165,7 +171,8 @@ def solve_dae(residual: Callable, jacobian: Callable, differential: np.ndarray, 
               y0: np.ndarray, t_end: float, t_eval: np.ndarray | None = None, *, rtol: float = 1e-6,
               atol: float | np.ndarray = 1e-8, events: Sequence[Event] = (), tstops: Sequence[float] = (),
               max_step: float = np.inf, first_step: float | None = None,
-              max_steps: int = 100_000, error_test: np.ndarray | None = None) -> DAEResult:
+              max_steps: int = 100_000, error_test: np.ndarray | None = None,
+              linear_solver: Callable | None = None) -> DAEResult:
     """Integrate ``M y' = f(t, y)`` from consistent ``y0`` at ``t0`` to ``t_end`` or a terminal event.
 
     Parameters
@@ -194,6 +201,11 @@ def solve_dae(residual: Callable, jacobian: Callable, differential: np.ndarray, 
     error_test : numpy.ndarray of bool, optional
         Variables in the local error test (default all). Leaving out algebraic
         variables (IDA's ``suppressalg``) suits prescribed forcings with kinks.
+    linear_solver : callable, optional
+        ``linear_solver(J, c)`` factorises the iteration matrix ``M - c J`` for the
+        Jacobian ``J`` returned by ``jacobian`` and returns an object with ``solve(r)``
+        (e.g. :meth:`~.assembly.ParticleCondensation.factorise`); default SuperLU on the
+        sparse matrix.
 
     Returns
     -------
@@ -207,7 +219,11 @@ def solve_dae(residual: Callable, jacobian: Callable, differential: np.ndarray, 
     y0 = np.asarray(y0, dtype=float)
     n = y0.size
     mass = np.asarray(differential, dtype=float)
-    mass_sparse = sparse.diags(mass, format="csc")
+    if linear_solver is None:
+        mass_sparse = sparse.diags(mass, format="csc")
+
+        def linear_solver(J, c):
+            return splu((mass_sparse - c * J).tocsc())
     atol = np.broadcast_to(np.asarray(atol, dtype=float), (n,))
     weight = np.ones(n) if error_test is None else np.asarray(error_test, dtype=float)
     weight *= np.sqrt(n / max(weight.sum(), 1.0))   # rms over the tested variables
@@ -221,7 +237,7 @@ def solve_dae(residual: Callable, jacobian: Callable, differential: np.ndarray, 
 
     def jac(t, y):
         counters["n_jacobians"] += 1
-        return sparse.csc_matrix(jacobian(t, y))
+        return jacobian(t, y)
 
     t = float(t0)
     f0 = fun(t, y0)
@@ -272,9 +288,10 @@ def solve_dae(residual: Callable, jacobian: Callable, differential: np.ndarray, 
             raise ConvergenceError(f"solve_dae: more than {max_steps} steps before t = {t_end:g} s (at t = {t:g} s)")
         # land exactly on the end and on stops
         limit = t_end
-        upcoming = stops[stops > t + 1e-12 * max(1.0, abs(t))]
-        if upcoming.size:
-            limit = min(limit, upcoming[0])
+        if stops.size:
+            upcoming = stops[stops > t + 1e-12 * max(1.0, abs(t))]
+            if upcoming.size:
+                limit = min(limit, upcoming[0])
         h_new = min(h, max_step, limit - t)
         if h_new != h:
             _rescale(D, order, h_new / h)
@@ -293,20 +310,19 @@ def solve_dae(residual: Callable, jacobian: Callable, differential: np.ndarray, 
         while not converged:
             if lu is None or abs(c / lu_c - 1.0) > _LU_REUSE:
                 try:
-                    lu = splu((mass_sparse - c * J).tocsc())
+                    lu = linear_solver(J, c)
                 except RuntimeError as exc:
                     raise ConvergenceError(f"solve_dae: singular iteration matrix at t = {t_new:g} s ({exc})") from exc
                 lu_c = c
                 counters["n_factorisations"] += 1
             y_new = y_pred.copy()
             d = np.zeros(n)
-            dy_norm_old, rate = None, None
+            dy_norm_old = None
             for k in range(_NEWTON_MAXITER):
-                f = fun(t_new, y_new)
-                if not np.all(np.isfinite(f)):
-                    break
-                dy = lu.solve(c * f - mass * d - mpsi)
+                dy = lu.solve(c * fun(t_new, y_new) - mass * d - mpsi)
                 dy_norm = _rms(dy / scale)
+                if not math.isfinite(dy_norm):   # f (hence dy) not finite: the trial left the domain
+                    break
                 rate = None if dy_norm_old is None else dy_norm / dy_norm_old
                 if rate is not None and (rate >= 1 or rate ** (_NEWTON_MAXITER - k) / (1 - rate) * dy_norm > newton_tol):
                     break
@@ -323,7 +339,11 @@ def solve_dae(residual: Callable, jacobian: Callable, differential: np.ndarray, 
                 J_current = True
                 lu = None
                 continue
-            # Newton failed with a fresh Jacobian: halve the step
+            if lu_c != c:
+                # a fresh Jacobian but a factorisation for another step size: refactorise first
+                lu = None
+                continue
+            # Newton failed with a fresh Jacobian and matrix: halve the step
             counters["n_rejected"] += 1
             _rescale(D, order, 0.5)
             h *= 0.5
@@ -342,14 +362,15 @@ def solve_dae(residual: Callable, jacobian: Callable, differential: np.ndarray, 
         err_norm = _rms(weight * _ERROR_CONST[order] * d / scale)
         if err_norm > 1.0:
             counters["n_rejected"] += 1
-            factor = max(_MIN_FACTOR, _SAFETY * err_norm ** (-1.0 / (order + 1)))
+            # the first step's size is a guess: trust the error estimate below the usual floor
+            factor = max(_MIN_FACTOR if counters["n_steps"] else 0.01, _SAFETY * err_norm ** (-1.0 / (order + 1)))
             _rescale(D, order, factor)
             h *= factor
             n_equal = 0
             continue
 
         g_trial = [ev.function(t_new, y_new) for ev in events]
-        if not np.all(np.isfinite(g_trial)):
+        if not all(math.isfinite(g) for g in g_trial):
             # the step left the domain where the events (the terminal voltage) are defined
             counters["n_rejected"] += 1
             _rescale(D, order, 0.25)
@@ -419,7 +440,7 @@ def solve_dae(residual: Callable, jacobian: Callable, differential: np.ndarray, 
         if t >= t_end - 1e-12 * max(1.0, abs(t_end)):
             return DAEResult(np.asarray(out_t), np.asarray(out_y).T, t, y.copy(), "end",
                              event_times=event_times, **counters)
-        if np.any(np.abs(stops - t) <= 1e-12 * max(1.0, abs(t))):
+        if stops.size and np.any(np.abs(stops - t) <= 1e-12 * max(1.0, abs(t))):
             # a kink of the forcing: restart at order 1 from the current point (the higher
             # differences straddle the kink and would spoil the next error estimates)
             order, n_equal = 1, 0
@@ -433,11 +454,8 @@ def solve_dae(residual: Callable, jacobian: Callable, differential: np.ndarray, 
             norms[0] = _rms(weight * _ERROR_CONST[order - 1] * D[order] / scale)
         if order < MAX_ORDER:
             norms[2] = _rms(weight * _ERROR_CONST[order + 1] * D[order + 2] / scale)
-        with warnings.catch_warnings(), np.errstate(divide="ignore"):
-            warnings.simplefilter("ignore")
-            factors = np.array([norms[0] ** (-1.0 / order) if order > 1 else 0.0,
-                                norms[1] ** (-1.0 / (order + 1)),
-                                norms[2] ** (-1.0 / (order + 2)) if order < MAX_ORDER else 0.0])
+        # (an order that does not exist has norm inf, hence factor 0; a zero error norm, factor inf)
+        factors = [norm ** (-1.0 / (k + order)) if norm > 0 else np.inf for k, norm in enumerate(norms)]
         best = int(np.argmax(factors))
         order += best - 1
         factor = min(_MAX_FACTOR, _SAFETY * factors[best])

@@ -38,7 +38,10 @@ replaced by the ground condition. States (index-1 DAE ``M y' = f``):
 
 with ``I`` the current density (A/m^2): an algebraic unknown fixed by ``I = I_app(t)``
 (current control) or ``V = V_app(t)`` (voltage control). The Jacobian is analytic and
-sparse, assembled by one sparse mat-vec (:class:`~.assembly.JacobianPattern`).
+sparse, assembled by one sparse mat-vec (:class:`~.assembly.JacobianPattern`); the
+integrator's Newton matrices are factorised after an exact static condensation of the
+particle unknowns (:class:`~.assembly.ParticleCondensation`: SuperLU on the 161
+x-unknowns instead of 961 states at the default mesh).
 
 Heat sources (W/m^3 per x-cell, for an energy balance) [Bernardi1985]_:
 ohmic in the solid ``i_s^2/sigma_eff``, ohmic in the electrolyte ``-i_e d phi_e/dx``,
@@ -60,7 +63,7 @@ import numpy as np
 from scipy import sparse
 
 from ...laws.electrochemistry import FARADAY, GAS_CONSTANT, value_and_derivative
-from .assembly import JacobianPattern
+from .assembly import JacobianPattern, ParticleCondensation
 from .base import CellModel
 
 __all__ = ["DFN"]
@@ -185,14 +188,14 @@ class DFN(CellModel):
         self.g = g
         self.src = a * dxe                         # a dx per electrode cell
 
-        # particles
-        Ln, vol_n, dr_n = particle_operator(en["R"], nr)
-        Lp, vol_p, dr_p = particle_operator(ep["R"], nr)
-        Ls = sparse.block_diag([sparse.kron(sparse.identity(nn), Ln), sparse.kron(sparse.identity(npos), Lp)],
-                               format="csr")
-        self.Ls = Ls
-        self.last = np.arange(ne) * nr + nr - 1
+        # particles: the operator of a sphere of radius R is L_unit / R^2 (uniform mesh)
+        _, vol_n, dr_n = particle_operator(en["R"], nr)
+        _, vol_p, dr_p = particle_operator(ep["R"], nr)
+        L_unit, vol_unit, _ = particle_operator(1.0, nr)
+        self.L_unit_T = L_unit.toarray().T.copy()
         R_e = np.concatenate([np.full(nn, en["R"]), np.full(npos, ep["R"])])
+        Ls = sparse.kron(sparse.diags(1.0 / R_e ** 2), L_unit, format="csr")
+        self.last = np.arange(ne) * nr + nr - 1
         vlast = np.concatenate([np.full(nn, vol_n[-1]), np.full(npos, vol_p[-1])])
         self.bs = -R_e ** 2 / (F * vlast)          # d c_last/dt += bs * j
         self.dr_e = np.concatenate([np.full(nn, dr_n), np.full(npos, dr_p)])
@@ -267,11 +270,16 @@ class DFN(CellModel):
             (e_I, v_row),                                                  # 13 voltage control
         ]
         self.pattern = JacobianPattern(n, terms)
+        self.linear_solver = ParticleCondensation(self.pattern, diff, ne, nr, L_unit, vol_unit).factorise
         self._ones = np.ones(n)
         self._grad_d = 1.0 / d
+        self._G_aug = np.hstack([self.G_dense, g[:, None]])
+        self._gather = np.concatenate([self.last, o["ce"] + self.xe, o["pe"] + self.xe])
+        self._scatter = np.stack([self.last, o["ce"] + self.xe, o["pe"] + self.xe])
+        self._scatter_coefficients = np.stack([self.bs, self.W[self.xe] * (1 - self.t_plus) / F * self.src,
+                                               -self.src])
         self._face_buffer = np.zeros(nx + 1)       # face fluxes with the zero-flux boundaries
         self._face_buffer2 = np.zeros(nx + 1)
-        self._source_buffer = np.zeros(nx)
 
     def initial_guess(self, T):
         """Uniform concentrations of the parameter set, potentials at open circuit (guess)."""
@@ -289,131 +297,147 @@ class DFN(CellModel):
 
     # ------------------------------------------------------------------ physics
     def _thermal(self, T):
-        """Temperature-dependent coefficients, recomputed only when the temperature array changes."""
-        if T is getattr(self, "_cache_T", None):
+        """Temperature-dependent coefficients, recomputed only when the temperatures change."""
+        cached = getattr(self, "_cache_T", None)
+        if cached is not None and (T is self._cache_key or (T == cached).all()):
             return self._cache
+        key, T = T, np.array(T, dtype=float)
         Tf = self.w_left * T[:-1] + self.w_right * T[1:]
         Te = T[self.xe]
         Ds = self.Ds_ref * self.arrhenius(self.E_Ds, Te)
-        c = dict(Tf=Tf, Te=Te, arrD=self.arrhenius(self.E_De, Tf) * self.B_face,
-                 arrK=self.arrhenius(self.E_kappa, Tf) * self.B_face, Ds=Ds, Ds_rows=np.repeat(Ds, self.n_r),
-                 delta=-self.dr_e / (2 * F * Ds), fT=F / (GAS_CONSTANT * Te),
-                 nu=2 * GAS_CONSTANT * Tf / F * (1 - self.t_plus) * self.tdf)
-        self._cache_T, self._cache = T, c
+        nn = self.nn
+        fT = F / (GAS_CONSTANT * Te)
+        arrD = self.arrhenius(self.E_De, Tf) * self.B_face
+        arrK = self.arrhenius(self.E_kappa, Tf) * self.B_face
+        c = dict(Tf=Tf, Te=Te, arrD=arrD, arrK=arrK, Ds_rows=np.repeat(Ds, self.n_r),
+                 kappa_column=(Ds / self.R_e ** 2)[:, None], delta=-self.dr_e / (2 * F * Ds),
+                 nu=2 * GAS_CONSTANT * Tf / F * (1 - self.t_plus) * self.tdf,
+                 arrD_grad=arrD * self._grad_d, arrK_grad=arrK * self._grad_d,
+                 anodic=self.alpha_e * fT, cathodic=(self.alpha_e - 1) * fT,
+                 Te_n=Te[:nn], Te_p=Te[nn:], dT=Te - self.T_ref, entropic=bool(np.any(Te != self.T_ref)))
+        self._cache_key, self._cache_T, self._cache = key, T, c
         return c
 
-    def _fields(self, t, y, derivatives=False):
-        """Everything the residual and the Jacobian need, vectorised over cells."""
-        o, nn = self.offsets, self.nn
+    def _fields(self, t, y):
+        """Fields of the outputs (currents, overpotentials, heat sources), vectorised over cells."""
+        nn = self.nn
         T = self._T_of_t(t)
         th = self._thermal(T)
-        Tf, Te, Ds, delta = th["Tf"], th["Te"], th["Ds"], th["delta"]
-        arrD, arrK = th["arrD"], th["arrK"]
+        Tf, Te, delta = th["Tf"], th["Te"], th["delta"]
         ce = y[self.sl["ce"]]
         pe = y[self.sl["pe"]]
         ps = y[self.sl["ps"]]
-        I = y[o["I"]]
+        I = y[self.offsets["I"]]
         j = self.G_dense @ ps + self.g * I
         cf = self.w_left * ce[:-1] + self.w_right * ce[1:]
-        if derivatives:
-            De, dDe = value_and_derivative(self.D_e, cf, Tf)
-            ka, dka = value_and_derivative(self.kappa, cf, Tf)
-        else:
-            De, dDe = self.D_e(cf, Tf), None
-            ka, dka = self.kappa(cf, Tf), None
-        cs = y[self.sl["cs"]]
-        csurf = cs[self.last] + delta * j
+        csurf = y[self.last] + delta * j
         sto = csurf / self.c_max_e
-        ce_e = ce[self.xe]
-        out = dict(T=T, Tf=Tf, Te=Te, ce=ce, pe=pe, ps=ps, I=I, j=j, cf=cf, kD=De * arrD, kK=ka * arrK,
-                   Ds=Ds, Ds_rows=th["Ds_rows"], delta=delta, csurf=csurf, cs=cs, ce_e=ce_e, nu=th["nu"])
         U = np.empty(self.n_e)
-        dU = np.empty(self.n_e)
-        j0 = np.empty(self.n_e)
-        dj0_ce = np.empty(self.n_e)
-        dj0_cs = np.empty(self.n_e)
         for dom, sl in (("n", slice(0, nn)), ("p", slice(nn, None))):
             e = self.electrode[dom]
-            dudt = e["dUdT"](sto[sl])
-            if derivatives:
-                U[sl], dU[sl] = value_and_derivative(e["U"], sto[sl])
-                j0[sl], dj0_ce[sl] = value_and_derivative(e["j0"], ce_e[sl], csurf[sl], e["c_max"], Te[sl])
-                _, dj0_cs[sl] = value_and_derivative(e["j0"], csurf[sl], ce_e[sl], e["c_max"], Te[sl], argument=1)
-            else:
-                U[sl] = e["U"](sto[sl])
-                j0[sl] = e["j0"](ce_e[sl], csurf[sl], e["c_max"], Te[sl])
-            U[sl] += (Te[sl] - self.T_ref) * dudt
-        out.update(U=U, dU=dU, j0=j0, dj0_ce=dj0_ce, dj0_cs=dj0_cs, dDe=dDe, dka=dka, arrD=arrD, arrK=arrK)
+            U[sl] = e["U"](sto[sl]) + (Te[sl] - self.T_ref) * e["dUdT"](sto[sl])
         eta = ps - pe[self.xe] - U
-        fT = th["fT"]
-        ea = np.exp(self.alpha_e * fT * eta)
-        ec = np.exp(-(1 - self.alpha_e) * fT * eta)
-        out.update(eta=eta, fT=fT, h=ea - ec, dh=fT * (self.alpha_e * ea + (1 - self.alpha_e) * ec))
-        return out
+        return dict(T=T, Tf=Tf, Te=Te, ce=ce, pe=pe, ps=ps, I=I, j=j, csurf=csurf, eta=eta,
+                    kK=self.kappa(cf, Tf) * th["arrK"])
 
     def residual(self, t, y):
-        """``f(t, y)`` of ``M y' = f``: rates on differential rows, residuals on algebraic rows."""
-        q = self._fields(t, y)
-        o = self.offsets
+        """``f(t, y)`` of ``M y' = f``: rates on differential rows, residuals on algebraic rows.
+
+        The solver's hot path: the parameter functions are called once per electrode on
+        whole arrays, everything else is a few fused NumPy expressions on views of ``y``
+        (one gather of the electrode-cell values, one scatter of the reaction sources).
+        """
+        th = self._thermal(self._T_of_t(t))
+        o, sl, nn, ne = self.offsets, self.sl, self.nn, self.n_e
+        en, ep = self.electrode["n"], self.electrode["p"]
         f = np.empty(self.n_states)
-        j = q["j"]
-        # particles
-        dcs = q["Ds_rows"] * (self.Ls @ q["cs"])
-        dcs[self.last] += self.bs * j
-        f[self.sl["cs"]] = dcs
-        # electrolyte salt
-        ce = q["ce"]
+        ce, pe, I = y[sl["ce"]], y[sl["pe"]], y[o["I"]]
+        j = self._G_aug @ y[o["ps"]:]                       # j = G phi_s + g I
+        gathered = y[self._gather]                          # c_s at the surface cells, c_e and phi_e at x_e
+        csurf = gathered[:ne] + th["delta"] * j
+        ce_e = gathered[ne: 2 * ne]
+        sto = csurf / self.c_max_e
+        U = np.concatenate([en["U"](sto[:nn]), ep["U"](sto[nn:])])
+        if th["entropic"]:
+            U += th["dT"] * np.concatenate([en["dUdT"](sto[:nn]), ep["dUdT"](sto[nn:])])
+        j0 = np.concatenate([en["j0"](ce_e[:nn], csurf[:nn], en["c_max"], th["Te_n"]),
+                             ep["j0"](ce_e[nn:], csurf[nn:], ep["c_max"], th["Te_p"])])
+        eta = y[sl["ps"]] - gathered[2 * ne:] - U
+        f[sl["ps"]] = j - j0 * (np.exp(th["anodic"] * eta) - np.exp(th["cathodic"] * eta))
+        # particles: dc/dt = kappa_i L_unit c (kappa = D_s/R^2)
+        dcs = f[sl["cs"]].reshape(ne, self.n_r)
+        np.matmul(y[sl["cs"]].reshape(ne, self.n_r), self.L_unit_T, out=dcs)
+        dcs *= th["kappa_column"]
+        # electrolyte salt and charge
+        cf = self.w_left * ce[:-1] + self.w_right * ce[1:]
         N = self._face_buffer
-        N[1:-1] = q["kD"] * (ce[:-1] - ce[1:]) * self._grad_d
-        source = self._source_buffer
-        source[self.xe] = self.src * j
-        f[self.sl["ce"]] = self.W * ((N[:-1] - N[1:]) + (1 - self.t_plus) / F * source)
-        # electrolyte charge
+        N[1:-1] = self.D_e(cf, th["Tf"]) * th["arrD_grad"] * (ce[:-1] - ce[1:])
+        np.multiply(self.W, N[:-1] - N[1:], out=f[sl["ce"]])
         lnc = np.log(ce)
-        pe = q["pe"]
         ie = self._face_buffer2
-        ie[1:-1] = q["kK"] * ((pe[:-1] - pe[1:]) - q["nu"] * (lnc[:-1] - lnc[1:])) * self._grad_d
-        fp = ie[1:] - ie[:-1] - source
-        fp[0] = q["ps"][0] + self.ground_I * q["I"]
-        f[self.sl["pe"]] = fp
-        # kinetics
-        f[self.sl["ps"]] = j - q["j0"] * q["h"]
+        ie[1:-1] = self.kappa(cf, th["Tf"]) * th["arrK_grad"] * ((pe[:-1] - pe[1:]) - th["nu"] * (lnc[:-1] - lnc[1:]))
+        np.subtract(ie[1:], ie[:-1], out=f[sl["pe"]])
+        # reaction sources: particle surface flux, salt source, divergence of i_e
+        f[self._scatter] += self._scatter_coefficients * j
+        f[o["pe"]] = y[o["ps"]] + self.ground_I * I     # ground: replaces the redundant first charge balance
         # control
         mode, value = self.applied(t)
-        if mode == "current":
-            f[o["I"]] = q["I"] - value / self.area
-        else:
-            f[o["I"]] = self.terminal_voltage(y) - value
+        f[o["I"]] = I - value / self.area if mode == "current" else self.terminal_voltage(y) - value
         return f
 
     def jacobian(self, t, y):
-        """Analytic sparse ``df/dy`` (CSC), by one mat-vec on the precomputed pattern."""
-        q = self._fields(t, y, derivatives=True)
-        ce = q["ce"]
-        gc = np.diff(ce) * self._grad_d
-        nu = q["nu"]
-        glc = np.diff(np.log(ce)) * self._grad_d
-        gp = np.diff(q["pe"]) * self._grad_d
-        dkD = q["dDe"] * q["arrD"]
-        dkK = q["dka"] * q["arrK"]
-        jdh = q["j0"] * q["dh"]
-        Ks = q["dj0_cs"] * q["h"] - jdh * q["dU"] / self.c_max_e
-        mode, _ = self.applied(t)
+        """Analytic sparse ``df/dy`` (CSC), by one mat-vec on the precomputed pattern.
+
+        Derivatives of the parameter functions by complex step
+        (:func:`~scalebridge.laws.electrochemistry.value_and_derivative`), once per
+        electrode on whole arrays.
+        """
+        th = self._thermal(self._T_of_t(t))
+        o, sl, nn = self.offsets, self.sl, self.nn
+        ce, pe, ps, I = y[sl["ce"]], y[sl["pe"]], y[sl["ps"]], y[o["I"]]
+        j = self.G_dense @ ps + self.g * I
+        csurf = y[self.last] + th["delta"] * j
+        sto = csurf / self.c_max_e
+        ce_e = ce[self.xe]
+        parts = []
+        for dom, s, Te in (("n", slice(0, nn), th["Te_n"]), ("p", slice(nn, None), th["Te_p"])):
+            e = self.electrode[dom]
+            U, dU = value_and_derivative(e["U"], sto[s])
+            j0, dj0_ce = value_and_derivative(e["j0"], ce_e[s], csurf[s], e["c_max"], Te)
+            _, dj0_cs = value_and_derivative(e["j0"], csurf[s], ce_e[s], e["c_max"], Te, argument=1)
+            parts.append((U, dU, j0, dj0_ce, dj0_cs))
+        U, dU, j0, dj0_ce, dj0_cs = (np.concatenate(v) for v in zip(*parts))
+        if th["entropic"]:
+            U += th["dT"] * np.concatenate([self.electrode["n"]["dUdT"](sto[:nn]),
+                                            self.electrode["p"]["dUdT"](sto[nn:])])
+        eta = ps - pe[self.xe] - U
+        ea = np.exp(th["anodic"] * eta)
+        ec = np.exp(th["cathodic"] * eta)
+        h = ea - ec
+        jdh = j0 * (th["anodic"] * ea - th["cathodic"] * ec)
+        Ks = dj0_cs * h - jdh * dU / self.c_max_e
+        cf = self.w_left * ce[:-1] + self.w_right * ce[1:]
+        De, dDe = value_and_derivative(self.D_e, cf, th["Tf"])
+        ka, dka = value_and_derivative(self.kappa, cf, th["Tf"])
+        kK = ka * th["arrK"]
+        nu = th["nu"]
+        lnc = np.log(ce)
+        current = self._segment.mode == "current"
         values = np.concatenate([
             self._ones,
-            q["Ds_rows"],
-            q["kD"],
-            gc * dkD,
-            q["kK"],
-            (gp - nu * glc) * dkK,
-            q["kK"] * nu / ce[:-1],
-            q["kK"] * nu / ce[1:],
+            th["Ds_rows"],
+            De * th["arrD"],
+            (ce[1:] - ce[:-1]) * self._grad_d * dDe * th["arrD"],
+            kK,
+            ((pe[1:] - pe[:-1]) - nu * (lnc[1:] - lnc[:-1])) * self._grad_d * dka * th["arrK"],
+            kK * nu / ce[:-1],
+            kK * nu / ce[1:],
             -jdh,
             -Ks,
-            -Ks * q["delta"],
-            -q["dj0_ce"] * q["h"],
-            [1.0 if mode == "current" else 0.0],
-            [0.0 if mode == "current" else 1.0],
+            -Ks * th["delta"],
+            -dj0_ce * h,
+            [1.0 if current else 0.0],
+            [0.0 if current else 1.0],
         ])
         return self.pattern.matrix(values)
 

@@ -138,6 +138,8 @@ class SPMe(CellModel):
         terms += [(row_I, ident(n))]    # control row, entry by entry (current: e_I; voltage: dV/dy)
         self.pattern = JacobianPattern(n, terms)
         self._ones = np.ones(n)
+        cumulative = np.tril(np.ones((nx, nx - 1)), -1)        # phi_e = cumulative @ dphi (phi_e[0] = 0)
+        self._phi_mean_difference = cumulative[-m.positive:].mean(axis=0) - cumulative[:nn].mean(axis=0)
 
     def initial_guess(self, T):
         en, ep = self.electrode["n"], self.electrode["p"]
@@ -147,29 +149,35 @@ class SPMe(CellModel):
         return y
 
     def _thermal(self, t):
-        T = float(np.mean(self._T_of_t(t)))
-        Ds = self.Ds_ref * self.arrhenius(self.E_Ds, T)
-        return T, Ds
+        """Mean temperature and the coefficients that follow it, recomputed only when it changes."""
+        T_cells = self._T_of_t(t)
+        cached = getattr(self, "_cache_T", None)
+        if cached is None or not (T_cells is self._cache_key or (T_cells == cached).all()):
+            T = float(np.mean(T_cells))
+            self._cache_key, self._cache_T = T_cells, np.array(T_cells, dtype=float)
+            self._cache = dict(T=T, Ds=self.Ds_ref * self.arrhenius(self.E_Ds, T), T_faces=np.full(self.n_x - 1, T),
+                               arrD=self.arrhenius(self.E_De, T) * self.B_face,
+                               arrK=self.arrhenius(self.E_kappa, T) * self.B_face)
+        return self._cache
 
-    def _electrolyte_coefficients(self, ce, T, derivatives=False):
+    def _electrolyte_coefficients(self, ce, th, derivatives=False):
         cf = self.w_left * ce[:-1] + self.w_right * ce[1:]
-        arrD = self.arrhenius(self.E_De, T) * self.B_face
         if derivatives:
-            De, dDe = value_and_derivative(self.D_e, cf, np.full(cf.shape, T))
-            return De * arrD, dDe * arrD
-        return self.D_e(cf, np.full(cf.shape, T)) * arrD, None
+            De, dDe = value_and_derivative(self.D_e, cf, th["T_faces"])
+            return De * th["arrD"], dDe * th["arrD"]
+        return self.D_e(cf, th["T_faces"]) * th["arrD"], None
 
     def residual(self, t, y):
-        T, Ds = self._thermal(t)
+        th = self._thermal(t)
         I = y[self.offsets["I"]]
         nr = self.n_r
         f = np.empty(self.n_states)
-        dcs = np.repeat(Ds, nr) * (self.Ls @ y[self.sl["cs"]])
+        dcs = np.repeat(th["Ds"], nr) * (self.Ls @ y[self.sl["cs"]])
         dcs[self.last] += self.bs * self.j_per_I * I
         f[self.sl["cs"]] = dcs
         if self.electrolyte:
             ce = y[self.sl["ce"]]
-            kD, _ = self._electrolyte_coefficients(ce, T)
+            kD, _ = self._electrolyte_coefficients(ce, th)
             N = np.zeros(self.n_x + 1)
             N[1:-1] = kD * (ce[:-1] - ce[1:]) * self._grad_d
             f[self.sl["ce"]] = self.W * ((N[:-1] - N[1:]) + (1 - self.t_plus) / F * self.src_I * I)
@@ -178,11 +186,11 @@ class SPMe(CellModel):
         return f
 
     def jacobian(self, t, y):
-        T, Ds = self._thermal(t)
-        parts = [self._ones, np.repeat(Ds, self.n_r)]
+        th = self._thermal(t)
+        parts = [self._ones, np.repeat(th["Ds"], self.n_r)]
         if self.electrolyte:
             ce = y[self.sl["ce"]]
-            kD, dkD = self._electrolyte_coefficients(ce, T, derivatives=True)
+            kD, dkD = self._electrolyte_coefficients(ce, th, derivatives=True)
             parts += [kD, np.diff(ce) * self._grad_d * dkD]
         mode, _ = self.applied(t)
         if mode == "current":
@@ -211,16 +219,17 @@ class SPMe(CellModel):
 
     def voltage_components(self, y, t=0.0):
         """Terms of the terminal voltage in V: ``ocv``, ``reaction``, ``electrolyte``, ``solid``."""
-        T, Ds = self._thermal(t)
+        th = self._thermal(t)
+        T = th["T"]
         en, ep = self.electrode["n"], self.electrode["p"]
         I = y[self.offsets["I"]]
         j = self.j_per_I * I
-        csurf = y[self.last] - self.dr_e / (2 * F * Ds) * j
+        csurf = y[self.last] - self.dr_e / (2 * F * th["Ds"]) * j
         sto = csurf / self.c_max_e
         if self.electrolyte:
             ce = y[self.sl["ce"]]
             nn, npos = self.nn, self.mesh.positive
-            ce_n, ce_p = np.mean(ce[:nn]), np.mean(ce[-npos:])
+            ce_n, ce_p = ce[:nn].sum() / nn, ce[-npos:].sum() / npos
         else:
             ce_n = ce_p = self.c_e0
         U = [e["U"](np.asarray(s)) + (T - self.T_ref) * e["dUdT"](np.asarray(s)) for e, s in ((en, sto[0]), (ep, sto[1]))]
@@ -232,11 +241,12 @@ class SPMe(CellModel):
         out = {"ocv": float(U[1] - U[0]), "reaction": float(eta_p - eta_n), "electrolyte": 0.0, "solid": 0.0}
         if self.electrolyte:
             cf = self.w_left * ce[:-1] + self.w_right * ce[1:]
-            kK = self.kappa(cf, np.full(cf.shape, T)) * self.arrhenius(self.E_kappa, T) * self.B_face
+            kK = self.kappa(cf, th["T_faces"]) * th["arrK"]
             nu = 2 * GAS_CONSTANT * T / F * (1 - self.t_plus) * self.tdf
-            dphi = -I * self.ie_shape / kK * self.d_face + nu * np.diff(np.log(ce))
-            phi = np.concatenate(([0.0], np.cumsum(dphi)))
-            out["electrolyte"] = float(np.mean(phi[-npos:]) - np.mean(phi[:nn]))
+            lnc = np.log(ce)
+            dphi = -I * self.ie_shape / kK * self.d_face + nu * (lnc[1:] - lnc[:-1])
+            # electrode means of phi_e = cumsum(dphi) (phi_e = 0 in the first cell), as one dot product
+            out["electrolyte"] = float(self._phi_mean_difference @ dphi)
             out["solid"] = float(-I * self.solid_ohmic)
         return out
 
