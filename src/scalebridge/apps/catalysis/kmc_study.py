@@ -163,8 +163,8 @@ def compare_mean_field_and_kmc(mechanism: Mechanism, product: str, temperature: 
         "mechanism": [mechanism.step_names, np.ravel(mechanism.rate_constants(temperature, dict(pressures))).tolist()],
         "product": product, "temperature": float(temperature), "pressures": {g: float(p) for g, p in pressures.items()},
         "parameter": parameter, "values": values.tolist(), "lattice_size": int(lattice_size),
-        "hop_rate": float(hop_rate), "interactions": repr(sorted((tuple(k), float(v)) for k, v in
-                                                                   (interactions or {}).items())),
+        "hop_rate": repr(hop_rate), "interactions": repr(sorted((tuple(k), str(v)) for k, v in
+                                                                 (interactions or {}).items())),
         "events": int(events), "seed": repr(seed)})
     tof, err, cov, cov_err, snaps = study.load()
     streams = np.random.SeedSequence(seed).spawn(len(values))
