@@ -23,7 +23,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict
 from .units import energy_per_particle, to_si
 
 __all__ = ["quantity", "energy", "STRICT", "ScenarioHeader", "Temperature", "Pressure", "Length", "Velocity", "Diffusivity",
-           "Concentration", "ThermalConductivity", "Modulus"]
+           "Concentration", "ThermalConductivity", "Modulus", "Duration", "MassDensity", "HeatFlux", "HeatCapacity",
+           "HeatTransferCoefficient"]
 
 #: Model config for scenario schemas: unknown keys are errors, not silently ignored, and no type is
 #: coerced (``true`` is not a count, ``"3"`` is not a number); quantity fields convert their strings first.
@@ -64,6 +65,11 @@ Diffusivity = quantity("m^2/s", positive=True)
 Concentration = quantity("mol/m^3", positive=True)
 ThermalConductivity = quantity("W/(m*K)", nonnegative=True)
 Modulus = quantity("Pa", positive=True)
+Duration = quantity("s", positive=True)
+MassDensity = quantity("kg/m^3", positive=True)
+HeatFlux = quantity("W/m^2", nonnegative=True)
+HeatCapacity = quantity("J/(kg*K)", positive=True)
+HeatTransferCoefficient = quantity("W/(m^2*K)", nonnegative=True)
 Energy = energy(positive=True)
 
 

@@ -16,22 +16,21 @@ import numpy as np
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ...core.errors import InputError
-from ...core.fields import STRICT, Length, Modulus, ScenarioHeader, Temperature, quantity
+from ...core.fields import (STRICT, Duration, HeatTransferCoefficient, Length, Modulus, quantity, ScenarioHeader,
+                            Temperature)
 from ...core.units import to_si
 from .parameters import PARAMETER_SETS, parameter_set
 
 __all__ = ["Scenario", "parameter_unit", "convert_override"]
 
-Time = quantity("s", positive=True)
 Voltage = quantity("V", positive=True)
 Current = quantity("A")
 MolarVolume = quantity("m^3/mol", positive=True)
 ActivationVolume = quantity("m^3/mol")
-Duration = quantity("s", nonnegative=True)
+TimePoint = quantity("s", nonnegative=True)
 TemperatureChange = quantity("K", positive=True)
 HeatCapacity = quantity("J/K", positive=True)
 Conductance = quantity("W/K", positive=True)
-HeatTransferCoefficient = quantity("W/(m^2*K)", nonnegative=True)
 Conductivity = quantity("W/(m*K)", positive=True)
 VolumetricHeatCapacity = quantity("J/(m^3*K)", positive=True)
 Stress = quantity("Pa", positive=True)
@@ -196,7 +195,7 @@ class DriveCycleSpec(BaseModel):
     """A current-time series (A, positive on discharge), linearly interpolated, played ``repeats`` times."""
 
     model_config = STRICT
-    times: list[Duration] = Field(min_length=2)
+    times: list[TimePoint] = Field(min_length=2)
     currents: list[Current] = Field(min_length=2)
     repeats: int = Field(1, ge=1, le=1000)
 
@@ -222,7 +221,7 @@ class ProtocolSpec(BaseModel):
     drive_cycle: Optional[DriveCycleSpec] = None
     lower_cutoff: Optional[Voltage] = None
     upper_cutoff: Optional[Voltage] = None
-    output_interval: Time = 30.0
+    output_interval: Duration = 30.0
 
     @model_validator(mode="after")
     def _one(self):
@@ -253,7 +252,7 @@ class _Coupled(_ThermalBase):
     end-temperature change when the window is halved (the coupling-error check);
     ``compare_isothermal`` also runs every C-rate isothermally at ambient."""
 
-    window: Time = 60.0
+    window: Duration = 60.0
     coupling_tolerance: TemperatureChange = 0.5
     compare_isothermal: bool = True
 

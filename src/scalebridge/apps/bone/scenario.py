@@ -6,12 +6,10 @@ from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, Field, model_validator
 
-from ...core.fields import STRICT, Length, Modulus, ScenarioHeader, quantity
+from ...core.fields import STRICT, Duration, Length, MassDensity, Modulus, quantity, ScenarioHeader
 
 __all__ = ["Scenario"]
 
-Density = quantity("kg/m^3", positive=True)
-Time = quantity("s", positive=True)
 Stress = quantity("Pa")
 Stimulus = quantity("J/kg", positive=True)
 DensityRate = quantity("kg/(m^3*s)", positive=True)
@@ -26,16 +24,16 @@ class Region(BaseModel):
 
 
 class Material(BaseModel):
-    """Density -> stiffness power law E = E0 (rho/rho0)^gamma and the homeostatic stimulus."""
+    """MassDensity -> stiffness power law E = E0 (rho/rho0)^gamma and the homeostatic stimulus."""
 
     model_config = STRICT
     modulus_reference: Modulus = 3790e6
-    density_reference: Density = 1000.0
+    density_reference: MassDensity = 1000.0
     exponent: float = Field(3.0, ge=1.0, le=4.0)
     poisson_ratio: float = Field(0.3, gt=-1.0, lt=0.5)
     reference_stimulus: Stimulus = 4.0
-    density_min: Density = 10.0
-    density_max: Density = 1740.0
+    density_min: MassDensity = 10.0
+    density_max: MassDensity = 1740.0
 
 
 class Cells(BaseModel):
@@ -43,8 +41,8 @@ class Cells(BaseModel):
 
     model_config = STRICT
     formation_rate: DensityRate
-    osteoblast_lifetime: Time
-    osteoclast_lifetime: Time
+    osteoblast_lifetime: Duration
+    osteoclast_lifetime: Duration
 
 
 class Load(BaseModel):
@@ -60,7 +58,7 @@ class Initial(BaseModel):
     """Initial density: the homeostatic value of the first load, or a given one; relative noise (seeded)."""
 
     model_config = STRICT
-    density: Union[Literal["homeostatic"], Density] = "homeostatic"
+    density: Union[Literal["homeostatic"], MassDensity] = "homeostatic"
     noise: float = Field(0.05, ge=0, lt=0.5)
 
 
@@ -72,7 +70,7 @@ class Scenario(ScenarioHeader):
     material: Material = Material()
     cells: Cells
     influence_distance: Optional[Length] = None
-    time_step: Time
+    time_step: Duration
     initial: Initial = Initial()
     loads: list[Load] = Field(min_length=1, max_length=10)
 

@@ -6,15 +6,13 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from ...core.fields import STRICT, Length, ScenarioHeader, Temperature, quantity
+from ...core.fields import STRICT, HeatFlux, HeatTransferCoefficient, Length, quantity, ScenarioHeader, Temperature
 
 __all__ = ["Scenario"]
 
-Flux = quantity("W/m^2", nonnegative=True)
 Depth = quantity("m", nonnegative=True)
 TemperatureDifference = quantity("K")
 Seepage = quantity("m/s", positive=True)
-SensibleCoefficient = quantity("W/(m^2*K)", nonnegative=True)
 
 
 class Ponds(BaseModel):
@@ -26,8 +24,8 @@ class Ponds(BaseModel):
     retained_fraction: float = Field(0.6, ge=0, le=1)
     patch_depth: Length = 0.02
     emissivity: float = Field(0.85, gt=0, le=1)
-    sensible_coefficient: SensibleCoefficient = 8.0
-    ocean_heat_flux: Flux = 5.0
+    sensible_coefficient: HeatTransferCoefficient = 8.0
+    ocean_heat_flux: HeatFlux = 5.0
     pond_size: Length = 10.0
 
 
@@ -38,7 +36,7 @@ class Column(BaseModel):
     name: str
     air_temperature_mean: Temperature
     air_temperature_amplitude: TemperatureDifference = 0.0
-    shortwave_peak: Flux
+    shortwave_peak: HeatFlux
     snow_depth: Depth
     ice_thickness: Length
 
@@ -62,7 +60,7 @@ class Training(BaseModel):
 
     model_config = STRICT
     air_temperature: list[Temperature] = Field(min_length=2, max_length=2)
-    shortwave: list[Flux] = Field(min_length=2, max_length=2)
+    shortwave: list[HeatFlux] = Field(min_length=2, max_length=2)
     snow_depth: list[Depth] = Field(min_length=2, max_length=2)
     points: int = Field(128, ge=16, le=4096)
     held_out: int = Field(64, ge=0, le=4096)

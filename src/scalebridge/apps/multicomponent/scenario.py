@@ -6,13 +6,11 @@ from typing import Literal, Union
 
 from pydantic import BaseModel, Field, model_validator
 
-from ...core.fields import STRICT, Length, ScenarioHeader, Temperature, quantity
+from ...core.fields import STRICT, Diffusivity, Duration, Length, quantity, ScenarioHeader, Temperature
 
 __all__ = ["Scenario"]
 
 Volume = quantity("m^3", positive=True)
-Diffusivity = quantity("m^2/s", positive=True)
-Duration = quantity("s", positive=True)
 PositivePressure = quantity("Pa", positive=True)
 
 

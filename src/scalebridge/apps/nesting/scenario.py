@@ -6,11 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from ...core.fields import STRICT, Diffusivity, Length, ScenarioHeader, quantity
+from ...core.fields import STRICT, Diffusivity, Duration, Length, quantity, ScenarioHeader
 
 __all__ = ["Scenario"]
 
-Time = quantity("s", positive=True)
 SignedVelocity = quantity("m/s")
 MassPerArea = quantity("kg/m^2", positive=True)
 RatePerArea = quantity("kg/(m^2*s)", nonnegative=True)
@@ -70,8 +69,8 @@ class Timing(BaseModel):
     """Run ``duration`` in coarse steps of ``coarse_step``; ``outputs`` snapshots."""
 
     model_config = STRICT
-    duration: Time
-    coarse_step: Time
+    duration: Duration
+    coarse_step: Duration
     outputs: int = Field(12, ge=1, le=1000)
 
 

@@ -6,7 +6,7 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, Field, model_validator
 
-from ...core.fields import STRICT, ScenarioHeader, quantity
+from ...core.fields import STRICT, Duration, quantity, ScenarioHeader
 from ...laws.pharmacodynamics import MECHANISMS
 from ...laws.pharmacokinetics import REFERENCE_MAN
 
@@ -16,7 +16,6 @@ __all__ = ["Scenario", "ORGANS"]
 ORGANS = tuple(REFERENCE_MAN["organs"])
 
 Time = quantity("s", nonnegative=True)
-PositiveTime = quantity("s", positive=True)
 Mass = quantity("kg", positive=True)
 MassRate = quantity("kg/s", positive=True)
 Flow = quantity("m^3/s", nonnegative=True)
@@ -33,9 +32,9 @@ class DoseSpec(BaseModel):
     route: Literal["iv_bolus", "oral", "infusion"]
     amount: Optional[Mass] = None
     rate: Optional[MassRate] = None
-    duration: Optional[PositiveTime] = None
+    duration: Optional[Duration] = None
     start: Time = 0.0
-    interval: Optional[PositiveTime] = None
+    interval: Optional[Duration] = None
     count: int = Field(1, ge=1, le=10000)
 
     @model_validator(mode="after")
@@ -96,7 +95,7 @@ class Tumour(BaseModel):
     """Exponential tumour growth (doubling time) and the maximal kill rate at full effect."""
 
     model_config = STRICT
-    doubling_time: PositiveTime
+    doubling_time: Duration
     max_kill_rate: Rate
 
 
@@ -127,8 +126,8 @@ class Scenario(ScenarioHeader):
     """PBPK of one or two drugs in the reference man, driving a QSP target/tumour model."""
 
     app: Literal["pharmacology"]
-    duration: PositiveTime
-    output_interval: PositiveTime
+    duration: Duration
+    output_interval: Duration
     drugs: list[Drug] = Field(min_length=1, max_length=2)
     qsp: QSP
     synergy: Synergy = Synergy()

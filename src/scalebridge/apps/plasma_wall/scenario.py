@@ -6,15 +6,12 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, Field, model_validator
 
-from ...core.fields import STRICT, Length, ScenarioHeader, Temperature, quantity
+from ...core.fields import (STRICT, Duration, HeatCapacity, HeatFlux, Length, MassDensity, quantity, ScenarioHeader,
+                            Temperature)
 
 __all__ = ["Scenario"]
 
-HeatFlux = quantity("W/m^2", nonnegative=True)
-Time = quantity("s", positive=True)
 Conductivity = quantity("W/(m*K)", positive=True)
-Density = quantity("kg/m^3", positive=True)
-HeatCapacity = quantity("J/(kg*K)", positive=True)
 FilmCoefficient = quantity("W/(m^2*K)", positive=True)
 
 
@@ -24,7 +21,7 @@ class Material(BaseModel):
     model_config = STRICT
     name: str = "tungsten"
     conductivity: Conductivity
-    density: Density
+    density: MassDensity
     heat_capacity: HeatCapacity
     melting_temperature: Temperature
     recrystallisation_temperature: Optional[Temperature] = None
@@ -56,7 +53,7 @@ class Loading(BaseModel):
     model_config = STRICT
     kind: Literal["steady", "elm"]
     heat_flux: HeatFlux
-    duration: Time
+    duration: Duration
     background_heat_flux: HeatFlux = 0.0
     times: int = Field(41, ge=4, le=2001)
 
