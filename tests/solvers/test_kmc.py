@@ -55,21 +55,80 @@ def test_seeded_runs_reproduce_and_checkpoint_resumes_identically(tmp_path):
         np.testing.assert_array_equal(a.clock, other.clock)
         np.testing.assert_array_equal(a.gas_produced, other.gas_produced)
         np.testing.assert_array_equal(a.tree, other.tree)
+        np.testing.assert_array_equal(a.leaves, other.leaves)
     assert a.events > 1000 and a.gas_produced[0] > 0
     d = _co_oxidation(8)
     d.run(until=50.0)
     assert not np.array_equal(a.occupancy, d.occupancy)
 
 
-def test_sum_tree_stays_consistent_with_site_rates():
-    """After many local updates, every tree node still equals a fresh rebuild (no drift)."""
-    sim = _co_oxidation(3)
-    sim.run(until=30.0)
-    fresh = np.empty_like(sim.tree)
-    sim._rebuild_tree(fresh)
+def _zgb_rates(seed, L=24, lattice=square_lattice):
+    """The rate-based ZGB chemistry of benchmarks/kmc.py: no interactions, so the leaves are rate classes."""
+    procs = [SiteProcess("CO ads", "*", "CO", 0.5), PairProcess("O2 ads", ("*", "*"), ("O", "O"), 0.5),
+             PairProcess("LH", ("CO", "O"), ("*", "*"), 100.0, gas={"CO2": 1})]
+    return LatticeKMC(lattice(L), ["CO", "O"], procs, seed=seed)
+
+
+@pytest.mark.parametrize("make", [_co_oxidation, _zgb_rates], ids=["float leaves", "class leaves"])
+def test_sum_tree_stays_consistent_with_site_rates(make):
+    """After many local updates, every tree node and leaf still equals a fresh rebuild (no drift)."""
+    sim = make(3)
+    assert sim.leaves.dtype == (np.float64 if make is _co_oxidation else np.uint8)
+    sim.run(max_events=20_000)
+    fresh, fresh_leaves = np.empty_like(sim.tree), np.empty_like(sim.leaves)
+    sim._rebuild_tree(fresh, fresh_leaves)
     np.testing.assert_array_equal(sim.tree, fresh)        # bitwise: every stored node re-summed from its line
+    np.testing.assert_array_equal(sim.leaves, fresh_leaves)
     assert sim.counts.sum() == sim.lattice.n_sites
     np.testing.assert_array_equal(sim.counts, np.bincount(sim.occupancy, minlength=3))
+
+
+def _many_rates(seed, L, lattice):
+    """Three species with dual adsorption, desorption, hops and swaps at incommensurate rates on the
+    hexagonal lattice: 300+ distinct site rates, so the rate classes need two bytes."""
+    names = ["A", "B", "C"]
+    procs = [PairProcess("AA ads", ("*", "*"), ("A", "A"), 1.0)]
+    procs += [SiteProcess(f"{x} ads", "*", x, 0.5 + i) for i, x in enumerate(names)]
+    procs += [SiteProcess(f"{x} des", x, "*", np.sqrt(2 + i)) for i, x in enumerate(names)]
+    procs += [PairProcess(f"{x} hop", (x, "*"), ("*", x), np.sqrt(5 + i)) for i, x in enumerate(names)]
+    procs += [PairProcess(f"{x}{y} swap", (x, y), (y, x), np.sqrt(7 + 3 * i + j))
+              for i, x in enumerate(names) for j, y in enumerate(names) if x != y]
+    return LatticeKMC(lattice(L), names, procs, seed=seed)
+
+
+@pytest.mark.parametrize("make, lattice, L, dtype", [(_zgb_rates, square_lattice, 21, np.uint8),
+                                                     (_zgb_rates, hexagonal_lattice, 12, np.uint8),
+                                                     (_zgb_rates, chain_lattice, 400, np.uint8),
+                                                     (_many_rates, hexagonal_lattice, 12, np.uint16)])
+def test_rate_class_leaves_follow_the_float_leaf_trajectory(make, lattice, L, dtype):
+    """Leaves stored as 1-byte (2-byte past 256 distinct rates) indices into the distinct site rates
+    give bitwise the trajectory (and tree) of float64 leaves holding the rates summed over the
+    processes, and every class is the direct sum of its site."""
+    a, b = make(9, L, lattice), make(9, L, lattice)
+    b._rate_classes, b._rate_values = np.zeros(0, np.uint8), np.zeros(0)      # float64 leaves, summed rates
+    b.reset(seed=9)
+    assert a.leaves.dtype == dtype and b.leaves.dtype == np.float64 and a._rate_values[0] == 0.0
+    for until in (1.0, 5.0, 20.0):
+        a.run(until=until)
+        b.run(until=until)
+        np.testing.assert_array_equal(a.occupancy, b.occupancy)
+        np.testing.assert_array_equal(a.clock, b.clock)
+        np.testing.assert_array_equal(a.tree, b.tree)
+        np.testing.assert_array_equal(a._rate_values[a.leaves], b.leaves)
+    assert a.events > 500
+
+
+def test_edge_bits_give_the_neighbour_table():
+    """Neighbour k of site i is i + delta[k] except where the edge bit of i is set; the packed bits
+    (N not a multiple of 8 included) reproduce the full table on every lattice."""
+    from scalebridge.solvers.kmc.engine import _neighbour_offsets
+    k = kernels()
+    for lat in (square_lattice(5), square_lattice(16), hexagonal_lattice(7), chain_lattice(13)):
+        nbr = lat.neighbours
+        delta, edge = _neighbour_offsets(nbr)
+        assert edge.dtype == np.uint8 and edge.size == -(-lat.n_sites // 8)
+        got = [[k.neighbour(i, q, nbr, delta, edge) for q in range(lat.coordination)] for i in range(lat.n_sites)]
+        np.testing.assert_array_equal(got, nbr)
 
 
 def test_poisoned_lattice_stops_without_further_events():
@@ -87,26 +146,35 @@ def test_poisoned_lattice_stops_without_further_events():
 
 
 def test_tree_layout_selects_like_a_binary_sum_tree():
-    """Every lattice size: the cache-line tree (every third binary level stored) picks leaf i for
-    every r in its cumulative bracket, including zero-rate leaves next to positive ones."""
+    """Every lattice size, float64 and rate-class leaves: the cache-line tree (every third binary
+    level stored) picks leaf i for every r in its cumulative bracket, including zero-rate leaves
+    next to positive ones, and both leaf kinds give bitwise the same inner levels."""
     from scalebridge.solvers.kmc.engine import _aligned_zeros, _tree_layout
     k = kernels()
     rng = np.random.default_rng(0)
-    for n in (3, 4, 5, 8, 9, 63, 64, 65, 100, 513, 4096):
+    vals = np.array([0.0, 0.25, 0.7, 1.0, 3.5])
+    for n in (1, 3, 4, 5, 8, 9, 63, 64, 65, 100, 513, 4096, 4097):
         M, off, size = _tree_layout(n)
-        assert M >= n and size < 2 * M + 16 and np.all(off % 8 == 0)
-        tree = _aligned_zeros(size)
-        assert tree.ctypes.data % 64 == 0
-        rates = rng.random(n) * (rng.random(n) < 0.7)
-        rates[-1] = 1.0
-        tree[off[-1]:off[-1] + n] = rates
-        k.sum_levels(tree, off)
-        np.testing.assert_allclose(tree[0], rates.sum(), rtol=1e-14)
-        edges = np.concatenate([[0.0], np.cumsum(rates)])
-        for i in np.flatnonzero(rates):
-            for r in (edges[i] + 1e-6 * rates[i], 0.5 * (edges[i] + edges[i + 1])):
-                j, rest = k.tree_find(tree, off, r)
-                assert j == i and 0 <= rest < rates[i] * (1 + 1e-9)
+        assert M >= n and size < M // 7 + 24 and np.all(off % 8 == 0) and len(off) == max(0, -(-int(np.log2(M)) // 3) - 1)
+        classes = _aligned_zeros(max(M, 8), np.uint8)
+        classes[:n] = rng.integers(0, len(vals), n) * (rng.random(n) < 0.7)
+        classes[n - 1] = 3
+        rates = vals[classes[:n]]
+        trees = []
+        for leaves in (classes, _aligned_zeros(max(M, 8))):
+            if leaves.dtype == np.float64:
+                leaves[:n] = rates
+            tree = _aligned_zeros(size)
+            assert tree.ctypes.data % 64 == 0 and leaves.ctypes.data % 64 == 0
+            k.sum_levels(tree, off, leaves, vals)
+            np.testing.assert_allclose(tree[0], rates.sum(), rtol=1e-14)
+            trees.append(tree)
+            edges = np.concatenate([[0.0], np.cumsum(rates)])
+            for i in np.flatnonzero(rates):
+                for r in (edges[i] + 1e-6 * rates[i], 0.5 * (edges[i] + edges[i + 1])):
+                    j, rest = k.tree_find(tree, off, leaves, vals, r)
+                    assert j == i and 0 <= rest < rates[i] * (1 + 1e-9)
+        np.testing.assert_array_equal(*trees)
 
 
 def test_bad_input_is_named():

@@ -5,18 +5,27 @@ Everything here works on plain arrays of one lattice of N sites:
 * ``occ`` (N,) int8: species index per site, 0 = empty site ``*``;
 * ``nbr`` (N, z) int32: the z nearest neighbours of every site, read only at the
   wrap-around edges: elsewhere neighbour k of site i is ``i + delta[k]``
-  (``delta`` (z,) int64, ``edge`` (N,) int8 flags; :func:`neighbour`);
-* ``tree`` float64, 64-byte aligned, with level offsets ``off`` (int64): the
-  *cache-line sum tree*. It is the binary sum tree over M = 2^m >= N leaves
+  (``delta`` (z,) int64; ``edge`` (ceil(N/8),) uint8, bit i & 7 of byte i >> 3 set
+  for an edge site, N/8 bytes; :func:`neighbour`);
+* ``leaves`` (max(M, 8),) and ``tree`` float64 with level offsets ``off`` (int64):
+  the *cache-line sum tree*. It is the binary sum tree over M = 2^m >= N leaves
   (leaf i: total rate of the events owned by site i; node = sum of its two
-  children) with only every third level stored, so the 8 stored children of a
-  stored node fill one cache line and the two binary levels in between are
-  summed on the fly from that line. ``off[-1]``: the leaves; ``off[0]`` = 8: the
-  root line (1, 2 or 4 nodes, zero-padded to 8); ``tree[0]``: the total rate R.
-  A selection reads ceil((m + 1)/3) lines instead of m scattered pairs, an
-  update re-sums one line per stored ancestor, and the array holds about 8/7 M
-  entries instead of 2M. Sums and descent decisions are bitwise those of the
-  binary tree (same pairwise additions, same left/right rule);
+  children; leaves past N are zero) with only every third level stored, so the 8
+  stored children of a stored node are contiguous (one cache line of float64)
+  and the two binary levels in between are summed on the fly from them. The
+  leaves are their own array: float64 rates, or, when the site rate is a
+  function of the local configuration (a rate table applies), uint8 (uint16 past
+  256) indices into ``vals``, the table of distinct site rates (``vals[0]`` = 0),
+  so the leaf level takes M bytes instead of 8M (256 KB instead of 2 MB at
+  512^2). ``tree`` holds the stored levels above the leaves, ``off[d]`` the
+  start of level d (``off[0]`` = 8: the root line of 2, 4 or 8 nodes,
+  zero-padded to 8; none if M <= 8, when the leaves are the root line), and
+  ``tree[0]`` the total rate R. A selection reads ceil(m/3) lines instead
+  of m scattered pairs, an update re-sums one line per stored ancestor, and the
+  array holds about M/7 float64 above the leaves (M for the binary tree). Sums
+  and descent decisions are bitwise those of the binary tree over the float64
+  leaf rates (same pairwise additions, same left/right rule; a class index is
+  read as its exact rate ``vals[c]``);
 * ``stype`` (N,) int8: the type t of every site, or one entry for a lattice of one
   type; process rows carry a mask of bits ``1 << t`` of the site types they apply
   to (column 3 of a site process, columns 5 and 6, first and second site, of a
@@ -38,6 +47,9 @@ import numpy as np
 from ...core.optional import require
 
 numba = require("numba", extra="kmc")
+_extending = require("numba.extending", extra="kmc")
+overload, intrinsic = _extending.overload, _extending.intrinsic
+ir = require("llvmlite.ir", extra="kmc")
 
 njit = numba.njit(cache=True, nogil=True)
 #: small helpers inlined at the Numba-IR level (a call to a separate compiled function
@@ -72,42 +84,91 @@ def next_double(s):
 
 
 # ---------------------------------------------------------------------- sum tree
-@inline
-def line_sum(tree, b):
-    """Sum of the 8 entries ``tree[b:b+8]`` (one cache line), pairwise: the binary-tree order."""
-    return ((tree[b] + tree[b + 1]) + (tree[b + 2] + tree[b + 3])) + \
-        ((tree[b + 4] + tree[b + 5]) + (tree[b + 6] + tree[b + 7]))
+@intrinsic
+def prefetch(typingctx, arr, i):
+    """Hint the CPU to load the cache line of ``arr[i]`` (LLVM ``llvm.prefetch``: read, keep in all levels).
+
+    No effect on results; no bounds check (a prefetch of an invalid address is dropped).
+    """
+    def codegen(context, builder, sig, args):
+        data = context.make_array(sig.args[0])(context, builder, args[0]).data
+        i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
+        fn = numba.core.cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]), "llvm.prefetch.p0i8")
+        builder.call(fn, [builder.bitcast(builder.gep(data, [args[1]]), i8p), i32(0), i32(3), i32(1)])
+        return context.get_dummy_value()
+    return numba.types.void(arr, i), codegen
+
+
+def entry(arr, vals, j):
+    """Rate held by entry j of a tree level: ``arr[j]`` (float64 level) or ``vals[arr[j]]`` (class-index leaves)."""
+
+
+@overload(entry, inline="always")
+def _entry(arr, vals, j):
+    if isinstance(arr.dtype, numba.types.Integer):
+        return lambda arr, vals, j: vals[arr[j]]
+    return lambda arr, vals, j: arr[j]
 
 
 @inline
-def tree_find(tree, off, r):
+def line_sum(arr, vals, b):
+    """Sum of the 8 rates of entries ``b .. b+7`` of a level (one node), pairwise: the binary-tree order."""
+    return ((entry(arr, vals, b) + entry(arr, vals, b + 1)) + (entry(arr, vals, b + 2) + entry(arr, vals, b + 3))) \
+        + ((entry(arr, vals, b + 4) + entry(arr, vals, b + 5)) + (entry(arr, vals, b + 6) + entry(arr, vals, b + 7)))
+
+
+@inline
+def _line_find(arr, vals, b, r):
+    """Child k (0..7) of the node of entries ``b .. b+7`` whose bracket holds r; returns (k, r - offset).
+
+    The three binary levels inside the node are summed on the fly, pairwise, and
+    walked with the binary rule (go left if ``r < left`` or the right sum is 0).
+    """
+    x0, x1, x2, x3 = entry(arr, vals, b), entry(arr, vals, b + 1), entry(arr, vals, b + 2), entry(arr, vals, b + 3)
+    x4, x5, x6, x7 = entry(arr, vals, b + 4), entry(arr, vals, b + 5), entry(arr, vals, b + 6), entry(arr, vals, b + 7)
+    lo = (x0 + x1) + (x2 + x3)
+    if r >= lo and (x4 + x5) + (x6 + x7) > 0.0:
+        r -= lo
+        x0, x1, x2, x3 = x4, x5, x6, x7
+        k = 4
+    else:
+        k = 0
+    lo = x0 + x1
+    if r >= lo and x2 + x3 > 0.0:
+        r -= lo
+        x0, x1 = x2, x3
+        k += 2
+    if r >= x0 and x1 > 0.0:
+        r -= x0
+        k += 1
+    return k, r
+
+
+@inline
+def tree_find(tree, off, leaves, vals, r):
     """Leaf i whose cumulative rate bracket contains r (0 <= r < total); returns (i, r - offset).
 
-    Descends one cache line per stored level; inside a line the three binary
-    levels between stored levels are summed on the fly, pairwise, and walked
-    with the binary rule (go left if ``r < left`` or the right sum is 0), so the
-    choice is bitwise that of the full binary tree over the same leaves.
+    Descends one node (cache line) per stored level, the leaves last (:func:`_line_find`),
+    so the choice is bitwise that of the full binary tree over the same leaf rates.
+    Each level's line depends on the choice made one level up, so the loads form a
+    chain; the 8 candidate nodes one level down (64 entries: 8 lines of float64,
+    one line of 1-byte leaves) are prefetched before each choice, overlapping the
+    chain's cache misses.
     """
+    D = off.shape[0]
     j = 0
-    for d in range(off.shape[0]):
-        b = off[d] + 8 * j
-        lo = (tree[b] + tree[b + 1]) + (tree[b + 2] + tree[b + 3])
-        hi = (tree[b + 4] + tree[b + 5]) + (tree[b + 6] + tree[b + 7])
-        k = 0
-        if r >= lo and hi > 0.0:
-            r -= lo
-            k = 4
-        lo = tree[b + k] + tree[b + k + 1]
-        hi = tree[b + k + 2] + tree[b + k + 3]
-        if r >= lo and hi > 0.0:
-            r -= lo
-            k += 2
-        lo = tree[b + k]
-        if r >= lo and tree[b + k + 1] > 0.0:
-            r -= lo
-            k += 1
+    for d in range(D):
+        if d + 1 < D:
+            for q in range(0, 64, 8):
+                prefetch(tree, off[d + 1] + 64 * j + q)
+        else:
+            for q in range(0, 64 * leaves.itemsize, 64):
+                prefetch(leaves, 64 * j + q // leaves.itemsize)
+        k, r = _line_find(tree, vals, off[d] + 8 * j, r)
         j = 8 * j + k
-    return j, r
+    k, r = _line_find(leaves, vals, 8 * j, r)
+    return 8 * j + k, r
 
 
 # ---------------------------------------------------------------------- rates
@@ -121,13 +182,13 @@ def type_bit(stype, i):
 
 @inline
 def neighbour(i, k, nbr, delta, edge):
-    """Neighbour k of site i: ``i + delta[k]``, or ``nbr[i, k]`` where ``edge[i]`` is set.
+    """Neighbour k of site i: ``i + delta[k]``, or ``nbr[i, k]`` where the edge bit of i is set.
 
     On a periodic lattice numbered row by row the neighbour table is a constant
     offset everywhere but at the wrap-around edges, so the (N, z) int32 table is
-    read only there; the per-site flag costs one byte instead of 4z.
+    read only there; the per-site flag costs one bit instead of 4z bytes.
     """
-    if edge[i]:
+    if (edge[i >> 3] >> (i & 7)) & 1:
         return np.int64(nbr[i, k])
     return i + delta[k]
 
@@ -195,7 +256,9 @@ def build_rate_table(S, z, tbit, single_i, single_k, pair_i, pair_k):
     Entry ``code = ((a S + s_0) S + s_1) ... S + s_{z-1}`` holds the rate of a site
     holding a whose neighbour k holds s_k, summed in exactly the order of
     :func:`site_rate` (so a look-up is bitwise the direct sum). Valid when every
-    site has the type bit ``tbit`` and no process feels an interaction.
+    site has the type bit ``tbit`` and no process feels an interaction. The
+    engine keeps its distinct values (``vals``) and, per code, their index: the
+    class of :func:`leaf_of`.
     """
     size = S ** (z + 1)
     table = np.empty(size)
@@ -221,70 +284,101 @@ def build_rate_table(S, z, tbit, single_i, single_k, pair_i, pair_k):
     return table
 
 
-@inline
-def table_rate(i, occ, nbr, delta, edge, table, S):
-    code = np.int64(occ[i])
-    for k in range(nbr.shape[1]):
-        code = code * S + occ[neighbour(i, k, nbr, delta, edge)]
-    return table[code]
+def leaf_of(leaves, m, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype, table, S):
+    """Leaf value of site m: its rate class ``table[code]`` (class-index leaves), or its rate (:func:`site_rate`).
+
+    ``code`` is the local configuration (a; s_0 .. s_{z-1}) of :func:`build_rate_table`;
+    ``table`` (class-index leaves only) maps it to the index of its rate in ``vals``.
+    """
+
+
+@overload(leaf_of, inline="always")
+def _leaf_of(leaves, m, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype, table, S):
+    if isinstance(leaves.dtype, numba.types.Integer):
+        def by_class(leaves, m, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype, table, S):
+            code = np.int64(occ[m])
+            for k in range(nbr.shape[1]):
+                code = code * S + occ[neighbour(m, k, nbr, delta, edge)]
+            return table[code]
+        return by_class
+
+    def by_sum(leaves, m, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype, table, S):
+        return site_rate(m, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype)
+    return by_sum
 
 
 @inline
-def rate_of(m, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype, table, S):
-    """Total rate of site m: looked up in ``table`` if it is non-empty, else summed (:func:`site_rate`)."""
-    if table.shape[0] > 0:
-        return table_rate(m, occ, nbr, delta, edge, table, S)
-    return site_rate(m, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype)
+def _resum(arr, vals, base, tree, dst, buf, nb):
+    """Store at ``tree[dst + g]`` the :func:`line_sum` of node g of the level at ``arr[base:]``, for the
+    parent g = j >> 3 of every queued (sorted) entry j in ``buf[:nb]``, each once; queue the parents instead.
+
+    Parents of a sorted list are sorted, so a duplicate is always the previous entry.
+    Returns the number of parents.
+    """
+    w = 0
+    for j in range(nb):
+        g = buf[j] >> 3
+        if w == 0 or buf[w - 1] != g:
+            tree[dst + g] = line_sum(arr, vals, base + 8 * g)
+            buf[w] = g
+            w += 1
+    return w
 
 
 @inline
-def sum_levels(tree, off):
+def sum_levels(tree, off, leaves, vals):
     """Every stored level above the leaves, bottom-up, each entry the :func:`line_sum` of its children."""
     D = off.shape[0]
+    if D == 0:                          # M <= 8: the leaves are the root line
+        tree[0] = line_sum(leaves, vals, 0)
+        return
+    for g in range(leaves.shape[0] // 8):
+        tree[off[D - 1] + g] = line_sum(leaves, vals, 8 * g)
     for d in range(D - 1, 0, -1):
         for g in range((off[d + 1] - off[d] if d + 1 < D else tree.shape[0] - off[d]) // 8):
-            tree[off[d - 1] + g] = line_sum(tree, off[d] + 8 * g)
-    tree[0] = line_sum(tree, off[0])
+            tree[off[d - 1] + g] = line_sum(tree, vals, off[d] + 8 * g)
+    tree[0] = line_sum(tree, vals, off[0])
 
 
 @njit
-def rebuild_tree(tree, off, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype, table):
-    """Fill the sum tree from scratch: every leaf, then every stored level bottom-up, then the total."""
+def rebuild_tree(tree, off, leaves, vals, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype,
+                 table):
+    """Fill the sum tree from scratch: every leaf (:func:`leaf_of`), then every stored level bottom-up."""
     tree[:] = 0.0
+    leaves[:] = 0
     S = eps.shape[0]
-    D = off.shape[0]
     for i in range(occ.shape[0]):
-        tree[off[D - 1] + i] = rate_of(i, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype,
-                                       table, S)
-    sum_levels(tree, off)
+        leaves[i] = leaf_of(leaves, i, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype,
+                            table, S)
+    sum_levels(tree, off, leaves, vals)
 
 
 @inline
-def _update(m, tree, leaves, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype, buf, nb, table,
-            S):
-    """Recompute the rate of site m; if it changed, store the leaf ``tree[leaves + m]`` and queue m in ``buf``.
+def _update(m, leaves, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype, buf, nb, table, S):
+    """Recompute the leaf of site m (:func:`leaf_of`); if it changed, store it and queue m in ``buf``.
 
     Returns the new queue length. The stored levels above are summed afterwards,
     once per distinct ancestor, by :func:`_propagate`.
     """
-    rate = rate_of(m, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype, table, S)
-    if rate != tree[leaves + m]:
-        tree[leaves + m] = rate
+    value = leaf_of(leaves, m, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype, table, S)
+    if value != leaves[m]:
+        leaves[m] = value
         buf[nb] = m
         nb += 1
     return nb
 
 
 @inline
-def _propagate(tree, off, buf, nb):
+def _propagate(tree, off, leaves, vals, buf, nb):
     """Re-sum the stored ancestors of the ``nb`` queued leaves, each distinct one once, level by level.
 
-    The parent of entry j of level d is entry j >> 3 of level d - 1 (of level 0:
-    the total ``tree[0]``), recomputed with :func:`line_sum` from its final
-    children, so the tree is bitwise the one of a fresh rebuild. The leaves are
-    insertion-sorted first; parents of a sorted list are sorted, so a duplicate
-    is always the previous entry.
+    The parent of entry j of a level is entry j >> 3 of the level above (of the
+    root line: the total ``tree[0]``), recomputed with :func:`line_sum` from its
+    final children (:func:`_resum`), so the tree is bitwise the one of a fresh
+    rebuild. The leaves are insertion-sorted first.
     """
+    if nb == 0:
+        return
     for j in range(1, nb):
         v = buf[j]
         q = j - 1
@@ -293,21 +387,9 @@ def _propagate(tree, off, buf, nb):
             q -= 1
         buf[q + 1] = v
     d = off.shape[0] - 1
-    while nb > 0:
-        w = 0
-        for j in range(nb):
-            g = buf[j] >> 3
-            if w == 0 or buf[w - 1] != g:
-                total = line_sum(tree, off[d] + 8 * g)
-                if d == 0:
-                    tree[0] = total
-                else:
-                    tree[off[d - 1] + g] = total
-                buf[w] = g
-                w += 1
-        if d == 0:
-            return
-        nb = w
+    nb = _resum(leaves, vals, 0, tree, off[d] if d >= 0 else 0, buf, nb)
+    while d >= 0:
+        nb = _resum(tree, vals, off[d], tree, off[d - 1] if d > 0 else 0, buf, nb)
         d -= 1
 
 
@@ -338,7 +420,7 @@ def _collect(i, skip, reach, nbr, delta, edge, sites, ns):
 
 # ---------------------------------------------------------------------- BKL loop
 @njit_no_nrt
-def run_bkl(occ, nbr, delta, edge, tree, off, rng, clock, counts, gas, pid, disp, moves,
+def run_bkl(occ, nbr, delta, edge, tree, off, leaves, vals, rng, clock, counts, gas, pid, disp, moves,
             single_i, single_k, single_gas, pair_i, pair_k, pair_gas, eps, stype, reach,
             t_stop, max_events, cov_integral, table, buf, sites):
     """Advance by BKL events until the next event time passes ``t_stop`` or ``max_events`` ran.
@@ -347,10 +429,13 @@ def run_bkl(occ, nbr, delta, edge, tree, off, rng, clock, counts, gas, pid, disp
     (drawn as t + (-ln u)/R after every event, so stopping and resuming anywhere
     gives the same trajectory) and the event count. ``cov_integral[s]`` gains
     the time integral of the number of sites holding species s; ``gas[g]`` the
-    net number of gas molecules g produced. ``table``: site rate per local
-    configuration from :func:`build_rate_table`, or empty (sum the processes);
+    net number of gas molecules g produced. ``leaves``, ``vals``, ``table``: the
+    leaves of the sum tree, float64 rates (``vals``, ``table`` empty: the rates
+    are summed over the processes), or rate classes with ``vals`` the distinct
+    rates and ``table`` the class per local configuration (:func:`leaf_of`);
     ``buf``, ``sites``: int64 scratch arrays of length >= 2 (1 + z + z^2).
-    Returns the events executed.
+    ``pid`` (particle ids, -1 on empty sites) is written only if ``disp`` tracks
+    particles: without any, every id is and stays -1. Returns the events executed.
 
     After an event the sites whose rate may have changed are listed, recomputed
     in one loop (only changed leaves are stored), and the inner nodes above them
@@ -358,7 +443,7 @@ def run_bkl(occ, nbr, delta, edge, tree, off, rng, clock, counts, gas, pid, disp
     """
     done = 0
     S = counts.shape[0]
-    leaves = off[off.shape[0] - 1]
+    track = disp.shape[0] > 0
     while True:
         t_next = clock[1]
         if t_next > t_stop or t_next == np.inf:     # past the stop, or absorbing (R = 0): no further event
@@ -373,7 +458,7 @@ def run_bkl(occ, nbr, delta, edge, tree, off, rng, clock, counts, gas, pid, disp
             cov_integral[s] += counts[s] * (t_next - clock[0])
         clock[0] = t_next
         # --- select the site (O(log N)), then the event within the site
-        i, r = tree_find(tree, off, next_double(rng) * tree[0])
+        i, r = tree_find(tree, off, leaves, vals, next_double(rng) * tree[0])
         a = occ[i]
         chosen = False
         ns = 0
@@ -389,7 +474,7 @@ def run_bkl(occ, nbr, delta, edge, tree, off, rng, clock, counts, gas, pid, disp
                 occ[i] = c
                 counts[a] -= 1
                 counts[c] += 1
-                if a != 0 and c == 0:
+                if track and a != 0 and c == 0:
                     pid[i] = -1
                 for g in range(gas.shape[0]):
                     gas[g] += single_gas[p, g]
@@ -424,18 +509,19 @@ def run_bkl(occ, nbr, delta, edge, tree, off, rng, clock, counts, gas, pid, disp
             counts[b] -= 1
             counts[c] += 1
             counts[d] += 1
-            if a != 0 and b == 0 and c == 0 and d == a:   # a hop: the particle moves i -> n
-                q = pid[i]
-                pid[n] = q
-                pid[i] = -1
-                if q >= 0:
-                    disp[q, 0] += moves[k, 0]
-                    disp[q, 1] += moves[k, 1]
-            else:
-                if c != a and a != 0:
+            if track:
+                if a != 0 and b == 0 and c == 0 and d == a:   # a hop: the particle moves i -> n
+                    q = pid[i]
+                    pid[n] = q
                     pid[i] = -1
-                if d != b and b != 0:
-                    pid[n] = -1
+                    if q >= 0:
+                        disp[q, 0] += moves[k, 0]
+                        disp[q, 1] += moves[k, 1]
+                else:
+                    if c != a and a != 0:
+                        pid[i] = -1
+                    if d != b and b != 0:
+                        pid[n] = -1
             for g in range(gas.shape[0]):
                 gas[g] += pair_gas[p, g]
             ns = _collect(i, -1, reach, nbr, delta, edge, sites, 0)
@@ -443,9 +529,9 @@ def run_bkl(occ, nbr, delta, edge, tree, off, rng, clock, counts, gas, pid, disp
         # --- recompute the rates around the event (one loop), then re-sum the tree above the changes
         nb = 0
         for j in range(ns):
-            nb = _update(sites[j], tree, leaves, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps,
-                         stype, buf, nb, table, S)
-        _propagate(tree, off, buf, nb)
+            nb = _update(sites[j], leaves, occ, nbr, delta, edge, single_i, single_k, pair_i, pair_k, eps, stype,
+                         buf, nb, table, S)
+        _propagate(tree, off, leaves, vals, buf, nb)
         done += 1
         clock[2] += 1
         total = tree[0]

@@ -14,10 +14,14 @@ sum tree of the :math:`R_i`; after an event only the rates of the sites it
 touched and their neighbours are recomputed (Chatterjee & Vlachos 2007, J.
 Computer-Aided Mater. Des. 14, 253). The tree is a binary sum tree stored one
 cache line per node of eight (every third level, see :func:`_tree_layout`), so
-a selection at N = 512^2 reads 7 lines instead of 18 scattered ones; the site
-types are int8 and the neighbour table is read only at the lattice edges
-(:func:`_neighbour_offsets`): fewer cache lines touched per event on lattices
-whose arrays outgrow the L2 cache (issue 7).
+a selection at N = 512^2 reads 6 lines instead of 18 scattered ones; when the
+site rate is a function of the local configuration, the leaves are 1-byte
+indices into the few distinct site rates (:meth:`LatticeKMC._compile_rate_table`);
+the site types are int8 and the neighbour table is read only at the lattice
+edges, flagged by one bit per site (:func:`_neighbour_offsets`). Per site an
+event then reads from arrays of 1 byte of occupancy, 1 of leaf, 1/8 of edge
+flag and about 1/7 float64 (8/7 byte) of inner tree: 3.3 bytes, so a 512^2
+lattice (0.86 MB) stays in a 1 MB L2 cache (issue 7).
 
 Processes (rates in 1/s, per site, as in mean-field microkinetics):
 
@@ -107,37 +111,43 @@ def _tree_layout(n_sites: int):
 
     It is the binary sum tree over M = 2^m >= n_sites leaves (node = sum of its two
     children; zero leaves pad) with only every third level stored: the leaves
-    (level m), levels m - 3, m - 6, ... down to level m mod 3 (1, 2 or 4 nodes,
-    zero-padded to 8 entries), the *root line*. The 8 children of a stored node
-    are contiguous, so with the array 64-byte aligned they fill one cache line;
-    the two binary levels between stored ones are summed on the fly from that
-    line. Stored level d starts at ``offsets[d]`` (level 0: the root line at 8,
-    last level: the leaves); ``tree[0]`` holds the total rate R, ``tree[1:8]``
-    are unused. ``size`` is about 8/7 M entries (2M for the plain binary tree).
+    (level m, their own array of max(M, 8) entries), and in the float64 array
+    ``tree`` of ``size`` entries the levels m - 3, m - 6, ... down to the first
+    one of 2 to 8 nodes (level 1, 2 or 3, zero-padded to 8 entries), the *root
+    line*. The 8 children of a stored node are contiguous, so with the arrays
+    64-byte aligned they fill one cache line (float64) or an eighth of one
+    (1-byte leaves); the two binary levels between stored ones are summed on
+    the fly. Stored level d above the leaves starts at ``tree[offsets[d]]``
+    (level 0: the root line at 8; no level if M <= 8, when the leaves are the
+    root line); ``tree[0]`` holds the total rate R, ``tree[1:8]`` are unused.
+    ``size`` is about M/7 + 16 entries (2M for the plain binary tree with its
+    leaves); a selection reads ceil(m/3) lines.
     """
     m = max(0, int(np.ceil(np.log2(max(n_sites, 1)))))
-    D = m // 3 + 1
-    sizes = [8] + [1 << (m - 3 * (D - 1 - d)) for d in range(1, D)]
-    offsets = np.cumsum([8] + sizes[:-1]).astype(np.int64)
-    return 1 << m, offsets, int(offsets[-1] + sizes[-1])
+    D = max(1, -(-m // 3))                                                # stored levels, leaves included
+    sizes = [8] + [1 << (m - 3 * k) for k in range(D - 2, 0, -1)]         # root line, ..., level m - 3
+    offsets = np.cumsum([8] + sizes[:-1]).astype(np.int64)[:D - 1]
+    return 1 << m, offsets, 8 + sum(sizes[:D - 1])
 
 
 def _neighbour_offsets(nbr: np.ndarray):
-    """Compact neighbour table: offsets ``delta`` (z,) int64 and per-site flags ``edge`` (N,) int8.
+    """Compact neighbour table: offsets ``delta`` (z,) int64 and edge bits ``edge`` (ceil(N/8),) uint8.
 
-    ``delta[k]`` is the most frequent ``nbr[i, k] - i``; ``edge[i]`` is 1 where any
-    neighbour of i differs from ``i + delta`` (the wrap-around rows and columns
-    of a periodic lattice), and the kernels read the full table only there.
+    ``delta[k]`` is the most frequent ``nbr[i, k] - i``; bit ``i & 7`` of
+    ``edge[i >> 3]`` is set where any neighbour of i differs from ``i + delta``
+    (the wrap-around rows and columns of a periodic lattice), and the kernels
+    read the full table only there. N/8 bytes (32 KB at 512^2).
     """
     diff = nbr.astype(np.int64) - np.arange(nbr.shape[0])[:, None]
     delta = np.array([np.bincount(col - col.min()).argmax() + col.min() for col in diff.T], dtype=np.int64)
-    return delta, np.any(diff != delta, axis=1).astype(np.int8)
+    return delta, np.packbits(np.any(diff != delta, axis=1), bitorder="little")
 
 
-def _aligned_zeros(n: int, align: int = 64) -> np.ndarray:
-    """Float64 zeros whose first entry sits on an ``align``-byte boundary (a cache line)."""
-    buf = np.zeros(n + align // 8)
-    start = (-buf.ctypes.data % align) // 8
+def _aligned_zeros(n: int, dtype=np.float64, align: int = 64) -> np.ndarray:
+    """Zeros whose first entry sits on an ``align``-byte boundary (a cache line)."""
+    itemsize = np.dtype(dtype).itemsize
+    buf = np.zeros(n + align // itemsize, dtype=dtype)
+    start = (-buf.ctypes.data % align) // itemsize
     return buf[start:start + n]
 
 
@@ -169,6 +179,20 @@ class LatticeKMC:
     site_types : array_like of int, optional
         Type of every site, 0..62 (default: all 0), e.g. terrace and step sites;
         a process with ``site_types`` set happens only on sites of those types.
+
+    Attributes
+    ----------
+    occupancy : ndarray, shape (N,), int8
+        Species index per site, sites numbered row by row (``x + L y``).
+    tree : ndarray, float64
+        Stored inner levels of the cache-line sum tree (:func:`_tree_layout`);
+        ``tree[0]`` is the total rate R. About N/7 entries.
+    leaves : ndarray, shape (max(M, 8),)
+        Its leaves, one per site: the rate class (uint8, 1 byte per site; uint16
+        past 256 distinct site rates) where the rate table applies
+        (:meth:`_compile_rate_table`), else the rate (float64). Selection costs
+        ceil(log2(N)/3) cache lines, an event's update one line per changed
+        ancestor; the tree is rebuilt from ``occupancy``, never saved.
     """
 
     def __init__(self, lattice: Lattice, species: Sequence[str], processes, *,
@@ -193,7 +217,7 @@ class LatticeKMC:
         self._compile_interactions(interactions or {})
         self.M, self._tree_offsets, self._tree_size = _tree_layout(lattice.n_sites)
         self._delta, self._edge = _neighbour_offsets(lattice.neighbours)
-        self._rate_table = self._compile_rate_table()
+        self._rate_classes, self._rate_values = self._compile_rate_table()
         self.reset(occupancy, seed)
 
     # ------------------------------------------------------------------ setup
@@ -276,22 +300,33 @@ class LatticeKMC:
     #: largest look-up table of site rates (entries, S ** (z + 1)) built for the fast path
     _MAX_TABLE = 1 << 16
 
-    def _compile_rate_table(self) -> np.ndarray:
-        """Site rate per local configuration (own species, z neighbour species), or an empty array.
+    def _compile_rate_table(self):
+        """Rate classes of the sum-tree leaves: ``(classes, values)``, or two empty arrays (float64 leaves).
 
         Built when it is exact: one site type on the lattice and no process whose
         rate depends on the lateral interactions (none flagged, or all energies 0).
-        The kernel then looks a refreshed site's rate up instead of summing its
-        processes; entries are summed in the same order, so trajectories are
-        bitwise those of the direct sum.
+        Then a site's rate is a function of its local configuration (own species, z
+        neighbour species; :func:`~._kernels.build_rate_table`, summed in the order
+        of the direct sum), and it takes few distinct values (10 for the ZGB
+        chemistry): ``values`` (float64, sorted) holds them, ``values[0]`` = 0 (the
+        padding leaves), ``classes`` (S^(z+1) entries, uint8, or uint16 past 256
+        values; float64 leaves past 65536) the index of the rate of every
+        configuration. The leaves then store that index, 1 or 2 bytes instead of
+        8, and a refreshed site looks its class up instead of summing its
+        processes; ``values[c]`` is bitwise the direct sum, so trajectories are
+        those of float64 leaves.
         """
         S, z = len(self.species), self.lattice.coordination
         flagged = bool(self._single_i[:, 2].any() or self._pair_i[:, 4].any())
         if (flagged and np.any(self.interaction_matrix != 0)) or np.unique(self.site_types).size != 1 \
                 or S ** (z + 1) > self._MAX_TABLE:
-            return np.zeros(0)
-        return kernels().build_rate_table(S, z, 1 << int(self.site_types[0]), self._single_i, self._single_k,
-                                          self._pair_i, self._pair_k)
+            return np.zeros(0, dtype=np.uint8), np.zeros(0)
+        table = kernels().build_rate_table(S, z, 1 << int(self.site_types[0]), self._single_i, self._single_k,
+                                           self._pair_i, self._pair_k)
+        values, classes = np.unique(np.concatenate([[0.0], table]), return_inverse=True)  # sorted: 0 first
+        if values.size > 1 << 16:
+            return np.zeros(0, dtype=np.uint8), np.zeros(0)
+        return classes[1:].astype(np.uint8 if values.size <= 256 else np.uint16), values
 
     def reset(self, occupancy=None, seed=None):
         """Start over at t = 0 with the given occupancy (species indices) and seed."""
@@ -313,16 +348,17 @@ class LatticeKMC:
         self.particle_id = np.where(occ > 0, np.cumsum(occ > 0) - 1, -1).astype(np.int32)
         self.displacement = np.zeros((int((occ > 0).sum()), 2), dtype=np.int64)
         self.tree = _aligned_zeros(self._tree_size)
-        self._rebuild_tree(self.tree)
+        self.leaves = _aligned_zeros(max(self.M, 8), np.float64 if self._rate_values.size == 0
+                                     else self._rate_classes.dtype)
+        self._rebuild_tree(self.tree, self.leaves)
         total = self.tree[0]
         self.clock[1] = -np.log(1.0 - kernels().next_double(self.rng_state)) / total if total > 0 else np.inf
 
-    def _rebuild_tree(self, tree):
-        """Fill ``tree`` (layout of :func:`_tree_layout`) from the current occupancy."""
-        kernels().rebuild_tree(tree, self._tree_offsets, self.occupancy, self.lattice.neighbours, self._delta,
-                               self._edge, self._single_i,
-                               self._single_k, self._pair_i, self._pair_k, self.interaction_matrix, self._stype,
-                               self._rate_table)
+    def _rebuild_tree(self, tree, leaves):
+        """Fill ``tree`` and ``leaves`` (layout of :func:`_tree_layout`) from the current occupancy."""
+        kernels().rebuild_tree(tree, self._tree_offsets, leaves, self._rate_values, self.occupancy,
+                               self.lattice.neighbours, self._delta, self._edge, self._single_i, self._single_k,
+                               self._pair_i, self._pair_k, self.interaction_matrix, self._stype, self._rate_classes)
 
     # ------------------------------------------------------------------ running
     @property
@@ -359,11 +395,11 @@ class LatticeKMC:
         n = np.iinfo(np.int64).max if max_events is None else int(max_events)
         cov = np.zeros(len(self.species))
         kernels().run_bkl(self.occupancy, self.lattice.neighbours, self._delta, self._edge, self.tree,
-                          self._tree_offsets, self.rng_state, self.clock,
+                          self._tree_offsets, self.leaves, self._rate_values, self.rng_state, self.clock,
                           self.counts, self.gas_produced, self.particle_id, self.displacement, self.lattice.steps,
                           self._single_i, self._single_k, self._single_gas, self._pair_i, self._pair_k,
                           self._pair_gas, self.interaction_matrix, self._stype, self._reach, until, n, cov,
-                          self._rate_table, *self._buffers())
+                          self._rate_classes, *self._buffers())
         return cov
 
     def _buffers(self):
@@ -377,7 +413,7 @@ class LatticeKMC:
         return self.occupancy.reshape(self.lattice.shape[::-1]).copy()
 
     # ------------------------------------------------------------------ checkpoint
-    #: the sum tree is not saved: it is a function of the occupancy, rebuilt bitwise on loading
+    #: the sum tree (``tree``, ``leaves``) is not saved: it is a function of the occupancy, rebuilt bitwise on loading
     _STATE = ("occupancy", "rng_state", "clock", "counts", "gas_produced", "particle_id", "displacement")
 
     def save_checkpoint(self, path) -> Path:
@@ -399,4 +435,4 @@ class LatticeKMC:
                                  f"on {self.occupancy.size}")
             for k in self._STATE:
                 setattr(self, k, data[k].copy())
-        self._rebuild_tree(self.tree)
+        self._rebuild_tree(self.tree, self.leaves)
