@@ -276,6 +276,12 @@ def solve_dae(residual: Callable, jacobian: Callable, differential: np.ndarray, 
     status, event_times = "end", {}
     y = y0
 
+    def predict(D, order, t, h):
+        """Predicted state, its error scale, the step's c = h/alpha and the mass times psi term."""
+        y_pred = D[: order + 1].sum(axis=0)
+        psi = (D[1: order + 1].T @ _GAMMA[1: order + 1]) / _ALPHA[order]
+        return t + h, h / _ALPHA[order], y_pred, atol + rtol * np.abs(y_pred), mass * psi
+
     def dense(D, order, t_new, h, tq):
         x = (np.atleast_1d(tq) - t_new) / h
         p = np.ones((order + 1, x.size))
@@ -299,12 +305,7 @@ def solve_dae(residual: Callable, jacobian: Callable, differential: np.ndarray, 
         if h < 1e-14 * max(1.0, abs(t)):
             raise ConvergenceError(f"solve_dae: step size underflow ({h:.2e} s) at t = {t:g} s")
 
-        t_new = t + h
-        c = h / _ALPHA[order]
-        y_pred = D[: order + 1].sum(axis=0)
-        scale = atol + rtol * np.abs(y_pred)
-        psi = (D[1: order + 1].T @ _GAMMA[1: order + 1]) / _ALPHA[order]
-        mpsi = mass * psi
+        t_new, c, y_pred, scale, mpsi = predict(D, order, t, h)
 
         converged = False
         while not converged:
@@ -350,12 +351,7 @@ def solve_dae(residual: Callable, jacobian: Callable, differential: np.ndarray, 
             n_equal = 0
             if h < 1e-14 * max(1.0, abs(t)):
                 raise ConvergenceError(f"solve_dae: Newton failed and the step size underflowed at t = {t:g} s")
-            t_new = t + h
-            c = h / _ALPHA[order]
-            y_pred = D[: order + 1].sum(axis=0)
-            scale = atol + rtol * np.abs(y_pred)
-            psi = (D[1: order + 1].T @ _GAMMA[1: order + 1]) / _ALPHA[order]
-            mpsi = mass * psi
+            t_new, c, y_pred, scale, mpsi = predict(D, order, t, h)
             lu = None
 
         scale = atol + rtol * np.maximum(np.abs(y), np.abs(y_new))
