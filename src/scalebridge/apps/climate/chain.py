@@ -12,15 +12,20 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from ...core.model import Evaluation, Scale
+from ...core.optional import require
 from ...laws.melt_pond import PondParameters
 from ...reduction import Declarations, fit_surrogate
 from .models import DAY, Forcing, PondProcessModel, coarse_season
 from .scenario import Scenario
 
 __all__ = ["build", "pond_parameters", "process_model", "forcing", "LearnedParameterisation", "GridCell"]
+
+
+def one_blas_thread():
+    """Limit BLAS to one thread (threadpoolctl, installed with scikit-learn): threads only slow small GP matrices."""
+    return require("threadpoolctl", extra="surrogates").threadpool_limits(1)
 
 
 def pond_parameters(s: Scenario) -> PondParameters:
@@ -81,7 +86,7 @@ class LearnedParameterisation:
         if self.surrogate is None:
             t = self.training
             options = {"degree": t.degree} if t.surrogate == "pce" else {"n_restarts": t.restarts}
-            with threadpool_limits(1):                       # small dense matrices: BLAS threads only cost
+            with one_blas_thread():
                 self.surrogate = fit_surrogate(self.model, t.surrogate, self.bounds(), n=t.points, seed=self.seed,
                                                outputs=["albedo"], held_out=t.held_out,
                                                declarations=Declarations(positive=("albedo",), tolerance=0.05),
@@ -96,7 +101,7 @@ class LearnedParameterisation:
 
     def evaluate(self, inputs: Mapping[str, np.ndarray], state: Any = None) -> Evaluation:
         surrogate = self.fit()
-        with threadpool_limits(1):
+        with one_blas_thread():
             albedo, pond = surrogate.evaluate(inputs), self.pond_surrogate.evaluate(inputs)
         return Evaluation(outputs={"albedo": albedo["albedo"], "pond_fraction": pond["pond_fraction"]},
                           tangents={**(albedo.tangents or {}), **(pond.tangents or {})})

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from ...core.checks import check_scale_separation
 from ...reduction import cross_validate
-from .chain import build, forcing, pond_parameters
+from .chain import build, forcing, one_blas_thread, pond_parameters
 from .figures import season_figure
 from .models import coarse_season, resolved_season
 from .scenario import Scenario
@@ -42,7 +41,7 @@ def run(scenario: Scenario, record=None, progress: Progress = _quiet) -> dict[st
 
     progress("cross-validation", 1, 5)
     x, y = surrogate.training_set
-    with threadpool_limits(1):
+    with one_blas_thread():
         cv = cross_validate(surrogate, x, y, k=s.training.folds, seed=s.seed)
         pond = param.model.evaluate(x)["pond_fraction"]
         folds = np.array_split(np.random.default_rng(s.seed).permutation(len(pond)), s.training.folds)
