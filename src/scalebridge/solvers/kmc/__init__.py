@@ -7,12 +7,13 @@ averages; ``zgb``: the Ziff–Gulari–Barshad CO-oxidation model. numba is impo
 only when a kernel first runs.
 """
 
+from .dynamics import LatticeDynamics
 from .engine import EMPTY, LatticeKMC, PairProcess, SiteProcess
 from .lattice import Lattice, chain_lattice, hexagonal_lattice, square_lattice
 from .sampling import (SteadyStateSample, block_average, mser_truncation, sample_steady_state,
                        sample_steady_state_events)
 from .zgb import ZGB_Y1, ZGB_Y2, ZGBResult, mean_field_zgb, run_zgb
 
-__all__ = ["EMPTY", "LatticeKMC", "PairProcess", "SiteProcess", "Lattice", "chain_lattice", "hexagonal_lattice",
+__all__ = ["EMPTY", "LatticeKMC", "LatticeDynamics", "PairProcess", "SiteProcess", "Lattice", "chain_lattice", "hexagonal_lattice",
            "square_lattice", "SteadyStateSample", "block_average", "mser_truncation", "sample_steady_state",
            "sample_steady_state_events", "ZGB_Y1", "ZGB_Y2", "ZGBResult", "mean_field_zgb", "run_zgb"]
