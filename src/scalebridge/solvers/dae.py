@@ -4,7 +4,7 @@ Solves ``M y' = f(t, y)`` with a diagonal 0/1 mass matrix ``M`` (1 on differenti
 rows, 0 on algebraic rows), a sparse analytic Jacobian ``J = df/dy`` and one
 factorisation of ``M - c J`` reused over many steps (modified Newton; SuperLU by
 default, or a model's own, e.g. the DFN's static condensation of its particles,
-:class:`~.assembly.ParticleCondensation`). It is
+:class:`~scalebridge.apps.battery.assembly.ParticleCondensation`). It is
 the quasi-constant step-size numerical differentiation formulas of orders 1-5 in
 backward-difference form of Shampine & Reichelt (1997), with the mass-matrix / DAE
 extension of Shampine, Reichelt & Kierzenka (1999) (MATLAB's ``ode15s``):
@@ -46,7 +46,7 @@ from scipy import sparse
 from scipy.optimize import brentq
 from scipy.sparse.linalg import splu
 
-from ...core.errors import ConvergenceError
+from ..core.errors import ConvergenceError
 
 __all__ = ["DAEResult", "Event", "solve_dae", "consistent_algebraic"]
 

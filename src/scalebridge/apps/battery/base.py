@@ -4,7 +4,7 @@ A model subclass (:class:`~.dfn.DFN`, :class:`~.spme.SPMe`, :class:`~.spm.SPM`) 
 its state vector ``y``, and provides ``residual(t, y)`` and ``jacobian(t, y)`` of the
 semi-explicit DAE ``M y' = f(t, y)``, its terminal voltage and current, and an initial
 guess; :meth:`CellModel.solve` integrates it over the segments of a profile with
-:func:`~.dae.solve_dae`, starting every segment from a consistent state.
+:func:`~scalebridge.solvers.dae.solve_dae`, starting every segment from a consistent state.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 from ...core.errors import ConvergenceError, InputError
 from ...laws.electrochemistry import FARADAY, GAS_CONSTANT
 from . import profiles as _profiles
-from .dae import Event, consistent_algebraic, solve_dae
+from ...solvers.dae import Event, consistent_algebraic, solve_dae
 from .parameters import parameter_set
 
 __all__ = ["Mesh", "CellModel", "CellSolution"]
@@ -131,7 +131,7 @@ class CellModel:
     """Base class of the cell models; see :class:`~.dfn.DFN` for the public API."""
 
     name = "cell"
-    #: ``linear_solver(J, c)`` for :func:`~.dae.solve_dae` (None: SuperLU on ``M - c J``)
+    #: ``linear_solver(J, c)`` for :func:`~scalebridge.solvers.dae.solve_dae` (None: SuperLU on ``M - c J``)
     linear_solver = None
 
     def __init__(self, parameters: dict | str = "Chen2020", mesh: Mesh | None = None):
