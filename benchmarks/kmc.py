@@ -37,7 +37,8 @@ import time
 import numpy as np
 
 from scalebridge.solvers.kmc import ZGB_Y1, ZGB_Y2, LatticeKMC, PairProcess, SiteProcess, run_zgb, square_lattice
-from scalebridge.solvers.kmc.engine import _seed_state, kernels
+from scalebridge.solvers.kmc import _zgb_kernels
+from scalebridge.solvers.kmc.engine import _seed_state
 
 
 def zgb_rate(L, mcs, repeat=3):
@@ -46,12 +47,12 @@ def zgb_rate(L, mcs, repeat=3):
     N = lat.n_sites
     occ, counts = np.zeros(N, np.int8), np.array([N, 0, 0], np.int64)
     rng = _seed_state(1)
-    kernels().run_zgb(occ, lat.neighbours, 0.5, rng, counts, 200 * N)  # compile, warm up
+    _zgb_kernels.run_zgb(occ, lat.neighbours, 0.5, rng, counts, 200 * N)  # compile, warm up
     best = (0.0, 0.0)
     for _ in range(repeat):
         co0, o0 = counts[1], counts[2]
         t0 = time.thread_time()
-        trials, co2 = kernels().run_zgb(occ, lat.neighbours, 0.5, rng, counts, mcs * N)
+        trials, co2 = _zgb_kernels.run_zgb(occ, lat.neighbours, 0.5, rng, counts, mcs * N)
         dt = time.thread_time() - t0
         # every CO2 consumed one adsorbed CO and one O: adsorbed CO = co2 + its net gain, O2 = (co2 + O gain) / 2
         adsorptions = (co2 + counts[1] - co0) + (co2 + counts[2] - o0) / 2

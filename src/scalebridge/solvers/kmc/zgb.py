@@ -37,12 +37,13 @@ approximation; his pair approximation recovers y1 ≈ 0.25 and y2 ≈ 0.53).
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 
 import numpy as np
 
 from ...core.errors import InputError
-from .engine import _seed_state, kernels
+from .engine import _seed_state
 from .lattice import Lattice
 
 __all__ = ["ZGBResult", "run_zgb", "mean_field_zgb", "ZGB_Y1", "ZGB_Y2"]
@@ -101,7 +102,7 @@ def run_zgb(lattice: Lattice, y: float, mcs: int, seed=None) -> ZGBResult:
         raise InputError(f"run_zgb: CO fraction y must lie in [0, 1], got {y!r}")
     if isinstance(mcs, bool) or not isinstance(mcs, (int, np.integer)) or mcs < 1:
         raise InputError(f"run_zgb: mcs must be a positive integer, got {mcs!r}")
-    k = kernels()
+    k = importlib.import_module("scalebridge.solvers.kmc._zgb_kernels")
     N = lattice.n_sites
     occ = np.zeros(N, dtype=np.int8)
     counts = np.array([N, 0, 0], dtype=np.int64)
