@@ -22,6 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from scalebridge.core.units import ureg  # noqa: E402
+from scalebridge.figures import save_figure  # noqa: E402
 from scalebridge.laws.kinetics import eyring, harmonic_tst  # noqa: E402
 
 EV = ureg("1 eV").to("J").magnitude
@@ -62,10 +63,7 @@ def main(outdir: Path) -> Path:
     ax2.plot(T, tst.free_energy_barrier / EV, label=r"$\Delta G^\ddagger$")
     ax2.set(xlabel="T  (K)", ylabel="barrier  (eV)", title="Barriers")
     ax2.legend(fontsize=8)
-    outdir.mkdir(parents=True, exist_ok=True)
-    path = outdir / "kinetics_tst.png"
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    path = save_figure(fig, outdir, "kinetics_tst")
     print(f"wrote {path}")
     return path
 

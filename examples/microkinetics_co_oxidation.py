@@ -24,6 +24,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from scalebridge.figures import save_figure  # noqa: E402
 from scalebridge.laws.mechanism import Mechanism  # noqa: E402
 from scalebridge.laws.microkinetics import MicrokineticModel  # noqa: E402
 
@@ -72,11 +73,7 @@ def main(outdir: str = ".") -> Path:
     ax[2].set(xlabel="T / K", ylabel=r"$X_j$", title="degree of rate control")
     ax[2].legend()
     fig.suptitle(f"CO oxidation, p(CO) = p(O$_2$) = {PRESSURES['CO_g']:g} Pa (illustrative Pt(111) parameters)")
-    out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "microkinetics_coverages.png"
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    path = save_figure(fig, outdir, "microkinetics_coverages")
 
     for i in range(0, T.size, 15):
         print(f"T = {T[i]:5.0f} K  theta_CO = {state.coverages['CO*'][i]:.4f}  "

@@ -25,6 +25,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from scalebridge.figures import save_figure  # noqa: E402
 from scalebridge.laws.transport import (  # noqa: E402
     GEOMETRIES,
     effective_diffusivity,
@@ -110,9 +111,7 @@ def main(outdir: str = ".") -> Path:
               ylabel=r"$\eta$", ylim=(1e-3, 2), title="Any rate law, any shape")
     right.legend(fontsize=8, loc="lower left")
 
-    path = out / "effectiveness_factor.png"
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
+    path = save_figure(fig, out, "effectiveness_factor", dpi=130)
     print(f"wrote {path}")
     return path
 

@@ -22,6 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from scalebridge.core.checks import check_time_scale_separation  # noqa: E402
+from scalebridge.figures import save_figure  # noqa: E402
 from scalebridge.laws.fast_variables import (MassActionSystem, check_reduction, michaelis_menten_epsilon,  # noqa: E402
                                              reduce_stiff_network)
 
@@ -60,10 +61,7 @@ def main(outdir: Path) -> Path:
     a2.loglog(eps_list, eps_list, "k:", label=r"$\varepsilon$")
     a2.set(xlabel=r"$\varepsilon = E_0/(S_0+K_M)$", ylabel="error", title="QSSA error (Segel & Slemrod 1989)")
     a2.legend(fontsize=8)
-    outdir.mkdir(parents=True, exist_ok=True)
-    path = outdir / "michaelis_menten_qssa.png"
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    path = save_figure(fig, outdir, "michaelis_menten_qssa")
     print(f"wrote {path}")
     return path
 

@@ -23,6 +23,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from scalebridge.figures import save_figure  # noqa: E402
 from scalebridge.laws.memory_kernel import (chain_end_velocity_autocorrelation, kernel_from_bath_release,  # noqa: E402
                                             kernel_from_velocity_autocorrelation, semi_infinite_chain_kernel)
 from scalebridge.laws.viscoelasticity import (PronySeries, fit_prony_series, prony_stress_history,  # noqa: E402
@@ -77,10 +78,7 @@ def main(outdir: Path) -> Path:
     a3.plot(t_k[20::40], k_vacf[20::40], "x", ms=4, label="Volterra from VACF")
     a3.set(xlabel=r"t ($\sqrt{m/k}$)", ylabel="K(t) (k/m)", title="heat-bath memory kernel")
     a3.legend(fontsize=8)
-    outdir.mkdir(parents=True, exist_ok=True)
-    path = outdir / "memory_kernels.png"
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    path = save_figure(fig, outdir, "memory_kernels")
     print(f"wrote {path}")
     return path
 

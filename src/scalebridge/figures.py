@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from .core.checks import CONCURRENT_BELOW, HIERARCHICAL_BELOW, bridges, scale_separation
 from .core.model import Model
 
-__all__ = ["scale_map"]
+__all__ = ["scale_map", "save_figure"]
 
 _COLOURS = {"hierarchical": "tab:green", "concurrent": "tab:orange", "scales collide": "tab:red"}
+
+
+def save_figure(figure, directory, name: str, dpi: int = 120) -> Path:
+    """Save a matplotlib ``figure`` as ``directory/name.png`` (directory created), close it, return the path."""
+    import matplotlib.pyplot as plt
+
+    path = Path(directory) / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=dpi, bbox_inches="tight")
+    plt.close(figure)
+    return path
 
 
 def scale_map(model: Model, ax=None):

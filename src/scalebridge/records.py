@@ -36,6 +36,7 @@ import numpy as np
 
 from .core.checkpoint import atomic_write
 from .core.errors import InputError
+from .figures import save_figure
 from .report import write_report
 
 __all__ = ["RunRecord", "package_versions", "unfinished_records", "to_jsonable"]
@@ -169,11 +170,7 @@ class RunRecord:
 
     def add_figure(self, figure, name: str) -> Path:
         """Save a matplotlib figure as ``name.png`` in the record and close it."""
-        import matplotlib.pyplot as plt
-
-        path = self.path / f"{name}.png"
-        figure.savefig(path, dpi=120, bbox_inches="tight")
-        plt.close(figure)
+        path = save_figure(figure, self.path, name)
         self.meta["figures"].append(path.name)
         return path
 
